@@ -1,0 +1,40 @@
+//! Collects every error of an item, so an author fixes them all in one pass.
+
+use proc_macro2::TokenStream;
+use std::fmt::Display;
+
+/// The errors found so far.
+#[derive(Default)]
+pub struct Ctxt {
+    errors: Vec<syn::Error>,
+}
+
+impl Ctxt {
+    /// Records an error spanned on `tokens`.
+    pub fn error_spanned_by(&mut self, tokens: impl quote::ToTokens, message: impl Display) {
+        self.errors.push(syn::Error::new_spanned(tokens, message));
+    }
+
+    /// Records an error at a span.
+    pub fn error_at(&mut self, span: proc_macro2::Span, message: impl Display) {
+        self.errors.push(syn::Error::new(span, message));
+    }
+
+    /// Records a parse error.
+    pub fn syn_error(&mut self, error: syn::Error) {
+        self.errors.push(error);
+    }
+
+    /// `compile_error!`s for every error, or `None` when there were none.
+    pub fn into_compile_errors(self) -> Option<TokenStream> {
+        if self.errors.is_empty() {
+            return None;
+        }
+        Some(
+            self.errors
+                .into_iter()
+                .map(|e| e.to_compile_error())
+                .collect(),
+        )
+    }
+}

@@ -1,0 +1,144 @@
+//! Writes the registration code. It names only `::sekoia_runtime::...` paths, so a module
+//! crate depends on `sekoia-runtime` alone.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::Item;
+
+use crate::attr::parse_args;
+use crate::ctxt::Ctxt;
+use crate::valid::{self, Kind};
+
+/// `#[module(...)]`
+pub fn module(args: TokenStream, item: TokenStream) -> TokenStream {
+    let mut cx = Ctxt::default();
+    let args = parse_args("module", args, &mut cx);
+    let parsed: Item = match syn::parse2(item.clone()) {
+        Ok(parsed) => parsed,
+        Err(e) => return with_errors(item, e.to_compile_error()),
+    };
+    let Some(the_struct) = valid::the_struct("module", &parsed, &mut cx) else {
+        return with_errors(item, cx.into_compile_errors().unwrap_or_default());
+    };
+    let spec = valid::module(&args, the_struct, &mut cx);
+    if let Some(errors) = cx.into_compile_errors() {
+        return with_errors(item, errors);
+    }
+    let ident = &the_struct.ident;
+    let valid::ModuleSpec {
+        name,
+        slug,
+        uuid,
+        categories,
+        description,
+    } = spec;
+    let module_impl = quote_spanned! {ident.span()=>
+        impl ::sekoia_runtime::Module for #ident {}
+    };
+    quote! {
+        #item
+
+        const _: () = {
+            #module_impl
+
+            fn validator() -> ::core::option::Option<::sekoia_runtime::__private::Runner> {
+                #[allow(unused_imports)]
+                use ::sekoia_runtime::__private::{HasValidator as _, NoValidator as _};
+                (&::sekoia_runtime::__private::ValidatorProbe::<#ident>::new()).validator()
+            }
+
+            ::sekoia_runtime::__private::inventory::submit! {
+                ::sekoia_runtime::__private::ModuleDescriptor::new::<#ident>(
+                    #name,
+                    #slug,
+                    #uuid,
+                    &[#(#categories),*],
+                    #description,
+                    ::sekoia_runtime::__private::Origin {
+                        rust_path: ::core::concat!(::core::module_path!(), "::", ::core::stringify!(#ident)),
+                        location: ::core::concat!(::core::file!(), ":", ::core::line!()),
+                    },
+                    validator,
+                )
+            }
+        };
+    }
+}
+
+/// `#[action(...)]`, `#[trigger(...)]`, `#[connector(...)]`
+pub fn component(kind: Kind, args: TokenStream, item: TokenStream) -> TokenStream {
+    let attribute = kind.attribute();
+    let mut cx = Ctxt::default();
+    let args = parse_args(attribute, args, &mut cx);
+    let parsed: Item = match syn::parse2(item.clone()) {
+        Ok(parsed) => parsed,
+        Err(e) => return with_errors(item, e.to_compile_error()),
+    };
+    let Some(the_struct) = valid::the_struct(attribute, &parsed, &mut cx) else {
+        return with_errors(item, cx.into_compile_errors().unwrap_or_default());
+    };
+    let spec = valid::component(kind, &args, the_struct, &mut cx);
+    if let Some(errors) = cx.into_compile_errors() {
+        return with_errors(item, errors);
+    }
+    let ident = &the_struct.ident;
+    let valid::ComponentSpec {
+        name,
+        description,
+        uuid,
+        docker_parameters,
+        slug,
+        unit,
+    } = spec;
+    let uuid = option(uuid);
+    let slug = option(slug);
+    let constructor = if unit {
+        quote!(#ident)
+    } else {
+        quote_spanned!(ident.span()=> <#ident as ::core::default::Default>::default())
+    };
+    let descriptor_fn = syn::Ident::new(attribute, ident.span());
+    let descriptor = quote_spanned! {ident.span()=>
+        ::sekoia_runtime::__private::ComponentDescriptor::#descriptor_fn::<#ident>
+    };
+    quote! {
+        #item
+
+        const _: () = {
+            impl ::sekoia_runtime::__private::Construct for #ident {
+                fn construct() -> Self {
+                    #constructor
+                }
+            }
+
+            ::sekoia_runtime::__private::inventory::submit! {
+                #descriptor(::sekoia_runtime::__private::Identity {
+                    name: #name,
+                    description: #description,
+                    uuid: #uuid,
+                    docker_parameters: #docker_parameters,
+                    slug: #slug,
+                    origin: ::sekoia_runtime::__private::Origin {
+                        rust_path: ::core::concat!(::core::module_path!(), "::", ::core::stringify!(#ident)),
+                        location: ::core::concat!(::core::file!(), ":", ::core::line!()),
+                    },
+                })
+            }
+        };
+    }
+}
+
+fn option(value: Option<String>) -> TokenStream {
+    match value {
+        Some(v) => quote!(::core::option::Option::Some(#v)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+/// The user's item unchanged, then the errors: the rest of the crate keeps type-checking.
+fn with_errors(item: TokenStream, errors: TokenStream) -> TokenStream {
+    quote! {
+        #item
+        #errors
+    }
+}

@@ -1,0 +1,430 @@
+//! Checks the attribute arguments and the item, producing what `expand` needs.
+
+use proc_macro2::Span;
+use syn::{Expr, ExprArray, ExprLit, Fields, Item, ItemStruct, Lit, LitStr};
+
+use crate::attr::Arg;
+use crate::ctxt::Ctxt;
+
+/// The module categories Sekoia accepts.
+pub const CATEGORIES: &[&str] = &[
+    "Applicative",
+    "Cloud Providers",
+    "Collaboration Tools",
+    "Email",
+    "Endpoint",
+    "Generic",
+    "IAM",
+    "Network",
+    "Threat Intelligence",
+];
+
+/// The command reserved for the account validator.
+const VALIDATE_COMMAND: &str = "validate_module_configuration";
+
+/// Which component attribute.
+#[derive(Clone, Copy)]
+pub enum Kind {
+    Action,
+    Trigger,
+    Connector,
+}
+
+impl Kind {
+    pub fn attribute(self) -> &'static str {
+        match self {
+            Kind::Action => "action",
+            Kind::Trigger => "trigger",
+            Kind::Connector => "connector",
+        }
+    }
+}
+
+const MODULE_KEYS: &[&str] = &["name", "slug", "uuid", "categories", "description"];
+const COMPONENT_KEYS: &[&str] = &["name", "description", "uuid", "docker_parameters", "slug"];
+
+/// A checked `#[module(...)]`.
+pub struct ModuleSpec {
+    pub name: String,
+    pub slug: String,
+    pub uuid: String,
+    pub categories: Vec<String>,
+    pub description: String,
+}
+
+/// A checked `#[action(...)]`, `#[trigger(...)]` or `#[connector(...)]`.
+pub struct ComponentSpec {
+    pub name: String,
+    pub description: String,
+    pub uuid: Option<String>,
+    pub docker_parameters: String,
+    pub slug: Option<String>,
+    pub unit: bool,
+}
+
+/// The struct the attribute is on, or `None` (with an error) for anything else.
+pub fn the_struct<'a>(attribute: &str, item: &'a Item, cx: &mut Ctxt) -> Option<&'a ItemStruct> {
+    let found = match item {
+        Item::Struct(s) => {
+            if !s.generics.params.is_empty() || s.generics.where_clause.is_some() {
+                cx.error_spanned_by(
+                    &s.generics,
+                    format!(
+                        "#[{attribute}] does not support generic parameters: the platform starts one concrete type; \
+                         remove the generics from `{}` or wrap a concrete instance in a new struct",
+                        s.ident
+                    ),
+                );
+            }
+            return Some(s);
+        }
+        Item::Enum(e) => ("an enum", Some(e.enum_token.span)),
+        Item::Fn(f) => ("a function", Some(f.sig.fn_token.span)),
+        Item::Union(u) => ("a union", Some(u.union_token.span)),
+        Item::Impl(i) => ("an impl block", Some(i.impl_token.span)),
+        Item::Trait(t) => ("a trait", Some(t.trait_token.span)),
+        Item::Type(t) => ("a type alias", Some(t.type_token.span)),
+        _ => ("this item", None),
+    };
+    let (what, span) = found;
+    cx.error_at(
+        span.unwrap_or_else(Span::call_site),
+        format!("#[{attribute}] goes on a struct, not on {what}"),
+    );
+    None
+}
+
+/// Checks `#[module(...)]` on `item`.
+pub fn module(args: &[Arg], item: &ItemStruct, cx: &mut Ctxt) -> ModuleSpec {
+    let known = known_args("module", args, MODULE_KEYS, cx);
+    if !matches!(item.fields, Fields::Named(_)) {
+        cx.error_spanned_by(
+            &item.ident,
+            format!(
+                "#[module] needs a struct with named fields, deserialized from the module configuration object; \
+                 write `pub struct {} {{}}` for a module without configuration",
+                item.ident
+            ),
+        );
+    }
+    let name = known
+        .get("name")
+        .and_then(|v| string("module", "name", v, cx));
+    let name = name.and_then(|n| non_empty("module", "name", n, cx));
+    let slug = known
+        .get("slug")
+        .and_then(|v| string("module", "slug", v, cx));
+    let slug = slug.and_then(|s| checked_slug("module", s, cx));
+    let uuid = known
+        .get("uuid")
+        .and_then(|v| string("module", "uuid", v, cx));
+    let uuid = uuid.and_then(|u| checked_uuid("module", u, cx));
+    let categories = known.get("categories").and_then(|v| categories(v, cx));
+    let description = known
+        .get("description")
+        .and_then(|v| string("module", "description", v, cx));
+    let description = match description {
+        Some(d) => non_empty("module", "description", d, cx),
+        None => doc_comment(&item.attrs),
+    };
+    for (key, value) in [
+        ("name", name.is_some()),
+        ("slug", slug.is_some()),
+        ("uuid", uuid.is_some()),
+        ("categories", categories.is_some()),
+    ] {
+        if !value && !known.contains(key) {
+            let example = match key {
+                "categories" => "categories = [\"Network\"]".to_owned(),
+                "uuid" => "uuid = \"<a uuid4>\"".to_owned(),
+                _ => format!("{key} = \"...\""),
+            };
+            cx.error_at(Span::call_site(), format!("#[module] needs `{example}`"));
+        }
+    }
+    let name = name.unwrap_or_default();
+    ModuleSpec {
+        description: description.unwrap_or_else(|| name.clone()),
+        name,
+        slug: slug.unwrap_or_default(),
+        uuid: uuid.unwrap_or_default(),
+        categories: categories.unwrap_or_default(),
+    }
+}
+
+/// Checks `#[action(...)]` (or trigger, connector) on `item`.
+pub fn component(kind: Kind, args: &[Arg], item: &ItemStruct, cx: &mut Ctxt) -> ComponentSpec {
+    let attribute = kind.attribute();
+    let known = known_args(attribute, args, COMPONENT_KEYS, cx);
+    let struct_name = item.ident.to_string();
+    let name = match known
+        .get("name")
+        .and_then(|v| string(attribute, "name", v, cx))
+    {
+        Some(n) => non_empty(attribute, "name", n, cx),
+        None => Some(struct_name.clone()),
+    };
+    let description = match known
+        .get("description")
+        .and_then(|v| string(attribute, "description", v, cx))
+    {
+        Some(d) => non_empty(attribute, "description", d, cx),
+        None => doc_comment(&item.attrs),
+    };
+    let uuid = known
+        .get("uuid")
+        .and_then(|v| string(attribute, "uuid", v, cx))
+        .and_then(|u| checked_uuid(attribute, u, cx));
+    let slug = known
+        .get("slug")
+        .and_then(|v| string(attribute, "slug", v, cx))
+        .and_then(|s| checked_slug(attribute, s, cx));
+    let docker_parameters = match known
+        .get("docker_parameters")
+        .and_then(|v| string(attribute, "docker_parameters", v, cx))
+    {
+        Some(d) => checked_docker_parameters(attribute, d, cx),
+        None => Some(struct_name.clone()),
+    };
+    let name = name.unwrap_or(struct_name.clone());
+    ComponentSpec {
+        description: description.unwrap_or_else(|| name.clone()),
+        name,
+        uuid,
+        docker_parameters: docker_parameters.unwrap_or(struct_name),
+        slug,
+        unit: matches!(item.fields, Fields::Unit),
+    }
+}
+
+/// The arguments by key, after reporting unknown and duplicate keys.
+struct Known<'a> {
+    args: Vec<(&'static str, &'a Expr)>,
+}
+
+impl<'a> Known<'a> {
+    fn get(&self, key: &str) -> Option<&'a Expr> {
+        self.args.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    }
+
+    fn contains(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+}
+
+fn known_args<'a>(
+    attribute: &str,
+    args: &'a [Arg],
+    keys: &[&'static str],
+    cx: &mut Ctxt,
+) -> Known<'a> {
+    let mut known: Vec<(&'static str, &'a Expr)> = Vec::new();
+    for arg in args {
+        let key = arg.key.to_string();
+        match keys.iter().find(|k| **k == key) {
+            None => cx.error_spanned_by(
+                &arg.key,
+                format!(
+                    "unknown #[{attribute}] argument `{key}`; expected one of {}",
+                    keys.iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ),
+            Some(k) if known.iter().any(|(seen, _)| seen == k) => cx.error_spanned_by(
+                &arg.key,
+                format!("duplicate #[{attribute}] argument `{key}`"),
+            ),
+            Some(k) => known.push((k, &arg.value)),
+        }
+    }
+    Known { args: known }
+}
+
+fn string(attribute: &str, key: &str, value: &Expr, cx: &mut Ctxt) -> Option<LitStr> {
+    match value {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(s), ..
+        }) => Some(s.clone()),
+        other => {
+            cx.error_spanned_by(
+                other,
+                format!("#[{attribute}] `{key}` must be a string literal: `{key} = \"...\"`"),
+            );
+            None
+        }
+    }
+}
+
+fn non_empty(attribute: &str, key: &str, lit: LitStr, cx: &mut Ctxt) -> Option<String> {
+    let value = lit.value();
+    if value.trim().is_empty() {
+        cx.error_spanned_by(&lit, format!("#[{attribute}] `{key}` must not be empty"));
+        return None;
+    }
+    Some(value)
+}
+
+fn checked_uuid(attribute: &str, lit: LitStr, cx: &mut Ctxt) -> Option<String> {
+    match uuid::Uuid::parse_str(&lit.value()) {
+        Ok(uuid) => Some(uuid.hyphenated().to_string()),
+        Err(e) => {
+            cx.error_spanned_by(
+                &lit,
+                format!("#[{attribute}] `uuid` is not a valid UUID ({e}); expected the form `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`"),
+            );
+            None
+        }
+    }
+}
+
+/// `^[a-z]([a-z_.\-]|\d)*$`, the rule of Sekoia's module checker.
+fn is_slug(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some('a'..='z'))
+        && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_' | '.' | '-'))
+}
+
+fn checked_slug(attribute: &str, lit: LitStr, cx: &mut Ctxt) -> Option<String> {
+    let slug = lit.value();
+    if !is_slug(&slug) {
+        cx.error_spanned_by(
+            &lit,
+            format!(
+                "#[{attribute}] `slug` \"{slug}\" is not a valid slug: it must match `^[a-z]([a-z_.\\-]|\\d)*$` \
+                 (a lower-case letter, then lower-case letters, digits, `_`, `.` or `-`)"
+            ),
+        );
+        return None;
+    }
+    Some(slug)
+}
+
+fn checked_docker_parameters(attribute: &str, lit: LitStr, cx: &mut Ctxt) -> Option<String> {
+    let value = lit.value();
+    if value.is_empty() || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        cx.error_spanned_by(
+            &lit,
+            format!("#[{attribute}] `docker_parameters` must be one non-empty word without spaces: it is the command that starts the component"),
+        );
+        return None;
+    }
+    if value == VALIDATE_COMMAND {
+        cx.error_spanned_by(
+            &lit,
+            format!("#[{attribute}] `docker_parameters` \"{VALIDATE_COMMAND}\" is reserved for the account validator"),
+        );
+        return None;
+    }
+    Some(value)
+}
+
+fn categories(value: &Expr, cx: &mut Ctxt) -> Option<Vec<String>> {
+    let Expr::Array(ExprArray { elems, .. }) = value else {
+        cx.error_spanned_by(
+            value,
+            "#[module] `categories` must be a list of strings: `categories = [\"Network\"]`",
+        );
+        return None;
+    };
+    if elems.is_empty() {
+        cx.error_spanned_by(
+            value,
+            format!(
+                "#[module] `categories` must not be empty; expected some of {}",
+                quoted_categories()
+            ),
+        );
+        return None;
+    }
+    let mut categories = Vec::new();
+    let mut ok = true;
+    for elem in elems {
+        let Some(lit) = string("module", "categories", elem, cx) else {
+            ok = false;
+            continue;
+        };
+        let category = lit.value();
+        if !CATEGORIES.contains(&category.as_str()) {
+            cx.error_spanned_by(
+                &lit,
+                format!(
+                    "unknown module category \"{category}\"; expected one of {}",
+                    quoted_categories()
+                ),
+            );
+            ok = false;
+        } else if categories.contains(&category) {
+            cx.error_spanned_by(&lit, format!("duplicate module category \"{category}\""));
+            ok = false;
+        } else {
+            categories.push(category);
+        }
+    }
+    ok.then_some(categories)
+}
+
+fn quoted_categories() -> String {
+    CATEGORIES
+        .iter()
+        .map(|c| format!("\"{c}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The doc comment: lines trimmed, paragraphs separated by a blank line; `None` when absent.
+pub fn doc_comment(attrs: &[syn::Attribute]) -> Option<String> {
+    let mut lines = Vec::new();
+    for attr in attrs {
+        if !attr.path().is_ident("doc") {
+            continue;
+        }
+        if let syn::Meta::NameValue(nv) = &attr.meta {
+            if let Expr::Lit(ExprLit {
+                lit: Lit::Str(s), ..
+            }) = &nv.value
+            {
+                lines.extend(
+                    s.value()
+                        .lines()
+                        .map(|l| l.trim().to_owned())
+                        .collect::<Vec<_>>(),
+                );
+            }
+        }
+    }
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for line in lines {
+        if line.is_empty() {
+            if !current.is_empty() {
+                paragraphs.push(std::mem::take(&mut current));
+            }
+        } else {
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(&line);
+        }
+    }
+    if !current.is_empty() {
+        paragraphs.push(current);
+    }
+    (!paragraphs.is_empty()).then(|| paragraphs.join("\n\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_follow_the_checker_rule() {
+        for ok in ["testhttp", "f5-networks", "ipinfo.io", "a1_b", "x"] {
+            assert!(is_slug(ok), "{ok}");
+        }
+        for bad in ["", "Testhttp", "1abc", "_a", "a b", "é"] {
+            assert!(!is_slug(bad), "{bad}");
+        }
+    }
+}

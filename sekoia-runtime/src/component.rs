@@ -1,0 +1,167 @@
+//! The traits a module author implements: where the behaviour of a module lives.
+//!
+//! `#[module]`, `#[action]`, `#[trigger]` and `#[connector]` only register a struct; what it does is
+//! an ordinary trait impl whose methods a unit test can call directly.
+
+use std::future::Future;
+
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::context::{ActionContext, ConnectorContext, TriggerContext, ValidatorContext};
+use crate::error::{ActionError, ConnectorError, TriggerError, ValidationError};
+
+/// What the platform sends to a component: action arguments, trigger and connector
+/// configurations, the module configuration.
+///
+/// Implemented for every type that is `Deserialize` and `JsonSchema`: derive both.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be read from the platform",
+    label = "this type must derive `Deserialize` and `JsonSchema`",
+    note = "arguments and configurations are deserialized from JSON and described in the manifests: add `#[derive(Deserialize, JsonSchema)]` to `{Self}`"
+)]
+pub trait Input: DeserializeOwned + JsonSchema + Send + Sync + 'static {}
+impl<T: DeserializeOwned + JsonSchema + Send + Sync + 'static> Input for T {}
+
+/// What a component sends to the platform: action results and trigger events.
+///
+/// Implemented for every type that is `Serialize` and `JsonSchema`: derive both.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be sent to the platform",
+    label = "this type must derive `Serialize` and `JsonSchema`",
+    note = "results are serialized to JSON and described in the manifests: add `#[derive(Serialize, JsonSchema)]` to `{Self}` (a `Secret` is never serialized)"
+)]
+pub trait Output: Serialize + JsonSchema + Send + Sync + 'static {}
+impl<T: Serialize + JsonSchema + Send + Sync + 'static> Output for T {}
+
+/// The module configuration: implemented by `#[module(...)]`, never by hand.
+///
+/// Its fields are the module's `configuration` in `manifest.json`; `Secret<T>` fields are listed
+/// in `"secrets"`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a module configuration",
+    label = "`type Module` must name the struct that carries `#[module(...)]`",
+    note = "put `#[module(name = \"...\", slug = \"...\", uuid = \"...\", categories = [...])]` on the struct that holds the module configuration"
+)]
+pub trait Module: Input {}
+
+/// A playbook step: arguments in, results out.
+///
+/// ```
+/// use sekoia_runtime::prelude::*;
+///
+/// # #[module(name = "Doc", slug = "doc", uuid = "0b0f9d1c-8d8c-4a52-a0c5-1f4e3e1a3c11", categories = ["Generic"])]
+/// # #[derive(Deserialize, JsonSchema)]
+/// # pub struct DocModule {}
+/// #[derive(Deserialize, JsonSchema)]
+/// pub struct Greeting { pub name: String }
+///
+/// #[derive(Serialize, JsonSchema)]
+/// pub struct Greeted { pub message: String }
+///
+/// /// Says hello
+/// #[action(name = "Say Hello")]
+/// pub struct SayHello;
+///
+/// impl Action for SayHello {
+///     type Module = DocModule;
+///     type Arguments = Greeting;
+///     type Results = Greeted;
+///
+///     async fn run(&self, _ctx: &ActionContext<Self>, args: Greeting) -> Result<Greeted, ActionError> {
+///         Ok(Greeted { message: format!("hello {}", args.name) })
+///     }
+/// }
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is marked `#[action]` but does not implement `Action`",
+    label = "missing `impl Action for {Self}`",
+    note = "write `impl Action for {Self} {{ type Module = ...; type Arguments = ...; type Results = ...; async fn run(...) }}`"
+)]
+pub trait Action: Sized + Send + Sync + 'static {
+    /// The module configuration type (the struct with `#[module]`).
+    type Module: Module;
+    /// The arguments: the manifest's `arguments` schema.
+    type Arguments: Input;
+    /// The results: the manifest's `results` schema. `()` for an action without results.
+    type Results: Output;
+
+    /// Runs the action once.
+    fn run(
+        &self,
+        ctx: &ActionContext<Self>,
+        arguments: Self::Arguments,
+    ) -> impl Future<Output = Result<Self::Results, ActionError>> + Send;
+}
+
+/// A long-running component that starts playbook runs with events.
+///
+/// The runtime calls [`Trigger::run`] again whenever it returns while the trigger is running;
+/// errors are counted and reported as PLATFORM.md describes.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is marked `#[trigger]` but does not implement `Trigger`",
+    label = "missing `impl Trigger for {Self}`",
+    note = "write `impl Trigger for {Self} {{ type Module = ...; type Configuration = ...; type Results = ...; async fn run(...) }}`"
+)]
+pub trait Trigger: Sized + Send + Sync + 'static {
+    /// The module configuration type (the struct with `#[module]`).
+    type Module: Module;
+    /// The trigger configuration: the manifest's `arguments` schema.
+    type Configuration: Input;
+    /// The events it sends: the manifest's `results` schema.
+    type Results: Output;
+
+    /// `GET /health` fails when no event was sent for this many seconds (0: never).
+    const SECONDS_WITHOUT_EVENTS: u64 = 0;
+    /// `GET /health` fails when no heartbeat came for this many seconds (0: never).
+    const LAST_HEARTBEAT_THRESHOLD: u64 = 0;
+
+    /// Runs one iteration of the trigger (usually a loop on `ctx.running()`).
+    fn run(
+        &self,
+        ctx: &TriggerContext<Self>,
+    ) -> impl Future<Output = Result<(), TriggerError>> + Send;
+}
+
+/// A long-running component that collects events and pushes them to a Sekoia intake.
+///
+/// Its configuration must carry the intake fields: flatten a
+/// [`DefaultConnectorConfiguration`](crate::DefaultConnectorConfiguration) into it, or use it as is.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is marked `#[connector]` but does not implement `Connector`",
+    label = "missing `impl Connector for {Self}`",
+    note = "write `impl Connector for {Self} {{ type Module = ...; type Configuration = ...; async fn run(...) }}`"
+)]
+pub trait Connector: Sized + Send + Sync + 'static {
+    /// The module configuration type (the struct with `#[module]`).
+    type Module: Module;
+    /// The connector configuration: the manifest's `arguments` schema. It must include
+    /// `intake_key` (and usually `intake_server`).
+    type Configuration: Input;
+
+    /// `GET /health` fails when no event was pushed for this many seconds (six hours, as the
+    /// Python SDK; 0: never).
+    const SECONDS_WITHOUT_EVENTS: u64 = 6 * 3600;
+    /// `GET /health` fails when no heartbeat came for this many seconds (0: never).
+    const LAST_HEARTBEAT_THRESHOLD: u64 = 0;
+
+    /// Runs the connector (usually a loop on `ctx.running()`).
+    fn run(
+        &self,
+        ctx: &ConnectorContext<Self>,
+    ) -> impl Future<Output = Result<(), ConnectorError>> + Send;
+}
+
+/// Checks a module configuration against the third-party service (the platform's
+/// `validate_module_configuration` command).
+///
+/// Implement it on the `#[module]` struct: the module then answers that command and its manifest
+/// says `"supports_validation": true`.
+pub trait AccountValidator: Module {
+    /// Returns `Ok(())` when the configuration works, or the reason it does not.
+    fn validate(
+        &self,
+        ctx: &ValidatorContext,
+    ) -> impl Future<Output = Result<(), ValidationError>> + Send;
+}

@@ -1,0 +1,435 @@
+//! Pushing events to a Sekoia intake: `POST <intake>/batch`.
+//!
+//! Events are serialized once, straight into the request bodies: a chunk holds at most
+//! 9,437,184 bytes of events (90% of the intake's 10 MiB), an event over 250,000 bytes is
+//! discarded, counted and logged (sizes in UTF-8 bytes). Chunks are sent a few at a time, ids come
+//! back in input order, and a failed chunk is retried with an exponential wait (or the reply's
+//! `Retry-After`) for up to an hour. A chunk that still fails is not lost: the error hands its
+//! events back to the caller.
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use futures_util::StreamExt;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::platform::error_chain;
+
+/// The most event bytes in one request.
+pub const CHUNK_BYTES_MAX: usize = 9_437_184;
+/// The largest event accepted.
+pub const EVENT_BYTES_MAX: usize = 250_000;
+/// Chunks in flight at once.
+pub(crate) const PARALLEL_CHUNKS: usize = 4;
+/// How long a chunk is retried, in retry units (an hour at the default unit of one second).
+pub(crate) const RETRY_BUDGET_UNITS: u32 = 3600;
+
+/// Events that could not be delivered: nothing is dropped silently.
+#[derive(Debug, thiserror::Error)]
+#[error("{} event(s) could not be pushed to the intake ({} delivered): {reason}", .undelivered.len(), .delivered_ids.len())]
+pub struct PushError {
+    /// Ids of the events that were delivered, in input order.
+    pub delivered_ids: Vec<String>,
+    /// The events that were not delivered, as the JSON strings that were sent.
+    pub undelivered: Vec<String>,
+    /// The last failure.
+    pub reason: String,
+}
+
+/// The outcome of a push: ids in input order, and how many events were too large.
+pub(crate) struct Pushed {
+    pub(crate) ids: Vec<String>,
+    pub(crate) discarded: u64,
+}
+
+/// An intake endpoint.
+pub(crate) struct Intake {
+    http: reqwest::Client,
+    batch_url: String,
+    intake_key: String,
+    retry_unit: Duration,
+}
+
+impl Intake {
+    /// `<base>/batch`, with `User-Agent: sekoiaio-connector-<intake_key>` and no Authorization.
+    pub(crate) fn new(base_url: &str, intake_key: &str, retry_unit: Duration) -> Intake {
+        let http = reqwest::Client::builder()
+            .user_agent(format!("sekoiaio-connector-{intake_key}"))
+            .timeout(crate::platform::REQUEST_TIMEOUT)
+            .build()
+            .expect("a reqwest client with a user agent builds");
+        Intake {
+            http,
+            batch_url: format!("{}/batch", base_url.trim_end_matches('/')),
+            intake_key: intake_key.to_owned(),
+            retry_unit,
+        }
+    }
+
+    /// Pushes `events`; see the module documentation.
+    pub(crate) async fn push<I, E>(&self, events: I) -> Result<Pushed, PushError>
+    where
+        I: IntoIterator<Item = E>,
+        E: Serialize,
+    {
+        let mut chunks = Chunks {
+            events: events.into_iter(),
+            chunker: Chunker::new(&self.intake_key),
+            done: false,
+        };
+        // chunks are built as the sends make room: memory stays at a few chunks
+        let results: Vec<Result<Vec<String>, (Chunk, String)>> =
+            futures_util::stream::iter(&mut chunks)
+                .map(|chunk| self.send(chunk))
+                .buffered(PARALLEL_CHUNKS)
+                .collect()
+                .await;
+        let discarded = chunks.chunker.discarded;
+        let mut ids = Vec::new();
+        let mut undelivered = Vec::new();
+        let mut reason = None;
+        for result in results {
+            match result {
+                Ok(chunk_ids) => ids.extend(chunk_ids),
+                Err((chunk, why)) => {
+                    undelivered.extend(chunk.events());
+                    reason = Some(why);
+                }
+            }
+        }
+        match reason {
+            None => Ok(Pushed { ids, discarded }),
+            Some(reason) => Err(PushError {
+                delivered_ids: ids,
+                undelivered,
+                reason,
+            }),
+        }
+    }
+
+    /// Sends one chunk, retrying within the budget.
+    async fn send(&self, chunk: Chunk) -> Result<Vec<String>, (Chunk, String)> {
+        let started = Instant::now();
+        let budget = self.retry_unit * RETRY_BUDGET_UNITS;
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            let sent = self
+                .http
+                .post(&self.batch_url)
+                .header("content-type", "application/json")
+                .body(chunk.body.clone())
+                .send()
+                .await;
+            let (why, retry_after, final_failure) = match sent {
+                Ok(reply) if reply.status().is_success() => match reply.json::<Value>().await {
+                    Ok(value) => match ids(&value, chunk.count) {
+                        Some(ids) => return Ok(ids),
+                        None => (
+                            format!(
+                                "the intake's reply has no `event_ids` for the {} events: {value}",
+                                chunk.count
+                            ),
+                            None,
+                            false,
+                        ),
+                    },
+                    Err(e) => (
+                        format!("the intake's reply is not JSON: {}", error_chain(&e)),
+                        None,
+                        false,
+                    ),
+                },
+                Ok(reply) => {
+                    let status = reply.status();
+                    let retry_after = reply
+                        .headers()
+                        .get("retry-after")
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.trim().parse::<u64>().ok())
+                        .map(Duration::from_secs);
+                    let body = reply.text().await.unwrap_or_default();
+                    // a malformed or oversized request will never be accepted
+                    let hopeless = matches!(status.as_u16(), 400 | 413 | 422);
+                    (
+                        format!(
+                            "POST {} answered {status}: {}",
+                            self.batch_url,
+                            body.chars().take(300).collect::<String>()
+                        ),
+                        retry_after,
+                        hopeless,
+                    )
+                }
+                Err(e) => (
+                    format!("POST {} failed: {}", self.batch_url, error_chain(&e)),
+                    None,
+                    false,
+                ),
+            };
+            let wait = retry_after.unwrap_or_else(|| {
+                (self.retry_unit * 2u32.saturating_pow(attempt.min(16))).min(self.retry_unit * 10)
+            });
+            if final_failure || started.elapsed() + wait > budget {
+                return Err((chunk, format!("{why} (after {attempt} attempt(s))")));
+            }
+            tracing::warn!(
+                "cannot push {} events, trying again in {:?}: {why}",
+                chunk.count,
+                wait
+            );
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
+
+fn ids(value: &Value, expected: usize) -> Option<Vec<String>> {
+    let ids: Vec<String> = value
+        .get("event_ids")?
+        .as_array()?
+        .iter()
+        .map(|id| {
+            id.as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| id.to_string())
+        })
+        .collect();
+    (ids.len() == expected).then_some(ids)
+}
+
+/// The chunks of a sequence of events, built lazily.
+struct Chunks<I> {
+    events: I,
+    chunker: Chunker,
+    done: bool,
+}
+
+impl<I: Iterator<Item = E>, E: Serialize> Iterator for Chunks<I> {
+    type Item = Chunk;
+
+    fn next(&mut self) -> Option<Chunk> {
+        if self.done {
+            return None;
+        }
+        for event in &mut self.events {
+            if let Some(chunk) = self.chunker.add(&event) {
+                return Some(chunk);
+            }
+        }
+        self.done = true;
+        self.chunker.finish()
+    }
+}
+
+/// A request body ready to send, and how many events it holds.
+pub(crate) struct Chunk {
+    body: Bytes,
+    count: usize,
+}
+
+impl Chunk {
+    /// The events of a chunk, for the caller to keep when it could not be delivered.
+    fn events(&self) -> Vec<String> {
+        #[derive(serde::Deserialize)]
+        struct Body {
+            jsons: Vec<String>,
+        }
+        serde_json::from_slice::<Body>(&self.body)
+            .map(|b| b.jsons)
+            .unwrap_or_default()
+    }
+}
+
+/// Builds chunk bodies while serializing the events.
+pub(crate) struct Chunker {
+    prefix: Vec<u8>,
+    body: Vec<u8>,
+    event_bytes: usize,
+    count: usize,
+    scratch: Vec<u8>,
+    pub(crate) discarded: u64,
+}
+
+impl Chunker {
+    pub(crate) fn new(intake_key: &str) -> Chunker {
+        let mut prefix = b"{\"intake_key\":".to_vec();
+        escape_json_string(&mut prefix, intake_key.as_bytes());
+        prefix.extend_from_slice(b",\"jsons\":[");
+        Chunker {
+            body: prefix.clone(),
+            prefix,
+            event_bytes: 0,
+            count: 0,
+            scratch: Vec::with_capacity(1024),
+            discarded: 0,
+        }
+    }
+
+    /// Adds an event; returns the previous chunk when this event does not fit in it.
+    pub(crate) fn add<E: Serialize + ?Sized>(&mut self, event: &E) -> Option<Chunk> {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        let full = self.add_serialized(event, &mut scratch);
+        self.scratch = scratch;
+        full
+    }
+
+    fn add_serialized<E: Serialize + ?Sized>(
+        &mut self,
+        event: &E,
+        scratch: &mut Vec<u8>,
+    ) -> Option<Chunk> {
+        if let Err(e) = serde_json::to_writer(&mut *scratch, event) {
+            tracing::error!("an event cannot be serialized and is discarded: {e}");
+            self.discarded += 1;
+            return None;
+        }
+        // a string event is sent as it is (a raw log line), anything else as its JSON
+        let decoded;
+        let raw: &[u8] = if scratch.first() == Some(&b'"') {
+            decoded = serde_json::from_slice::<String>(scratch).unwrap_or_default();
+            decoded.as_bytes()
+        } else {
+            scratch
+        };
+        if raw.len() > EVENT_BYTES_MAX {
+            self.discarded += 1;
+            return None;
+        }
+        let full = if self.count > 0 && self.event_bytes + raw.len() > CHUNK_BYTES_MAX {
+            self.take()
+        } else {
+            None
+        };
+        if self.count > 0 {
+            self.body.push(b',');
+        }
+        escape_json_string(&mut self.body, raw);
+        self.event_bytes += raw.len();
+        self.count += 1;
+        full
+    }
+
+    fn take(&mut self) -> Option<Chunk> {
+        if self.count == 0 {
+            return None;
+        }
+        let mut body = std::mem::replace(&mut self.body, self.prefix.clone());
+        body.extend_from_slice(b"]}");
+        let chunk = Chunk {
+            body: Bytes::from(body),
+            count: self.count,
+        };
+        self.count = 0;
+        self.event_bytes = 0;
+        Some(chunk)
+    }
+
+    /// The last, partial chunk.
+    pub(crate) fn finish(&mut self) -> Option<Chunk> {
+        self.take()
+    }
+}
+
+/// Appends `raw` (UTF-8) as a JSON string literal.
+fn escape_json_string(out: &mut Vec<u8>, raw: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(raw.len() + raw.len() / 8 + 2);
+    out.push(b'"');
+    let mut start = 0;
+    for (i, &byte) in raw.iter().enumerate() {
+        let escape: &[u8] = match byte {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0x00..=0x1f => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&raw[start..i]);
+        if escape.is_empty() {
+            out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[(byte >> 4) as usize],
+                HEX[(byte & 0xf) as usize],
+            ]);
+        } else {
+            out.extend_from_slice(escape);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&raw[start..]);
+    out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn parse(chunk: &Chunk) -> Value {
+        serde_json::from_slice(&chunk.body).unwrap()
+    }
+
+    #[test]
+    fn bodies_hold_the_events_as_json_strings() {
+        let mut chunker = Chunker::new("ik");
+        assert!(
+            chunker
+                .add(&json!({"id": 0, "msg": "a \"quoted\"\nline é"}))
+                .is_none()
+        );
+        assert!(chunker.add("raw syslog line").is_none());
+        let chunk = chunker.finish().unwrap();
+        assert_eq!(chunk.count, 2);
+        assert_eq!(
+            parse(&chunk),
+            json!({"intake_key": "ik", "jsons": [r#"{"id":0,"msg":"a \"quoted\"\nline é"}"#, "raw syslog line"]})
+        );
+        assert_eq!(
+            chunk.events(),
+            vec![
+                r#"{"id":0,"msg":"a \"quoted\"\nline é"}"#.to_owned(),
+                "raw syslog line".to_owned()
+            ]
+        );
+    }
+
+    #[test]
+    fn chunks_stop_at_the_byte_limit_counting_utf8_bytes() {
+        // 'é' is two bytes: 1000 of them weigh 2000 bytes, not 1000 characters
+        let event = "é".repeat(1000);
+        let per_chunk = CHUNK_BYTES_MAX / 2000;
+        let mut chunker = Chunker::new("ik");
+        let mut chunks = Vec::new();
+        for _ in 0..per_chunk * 2 + 1 {
+            chunks.extend(chunker.add(event.as_str()));
+        }
+        chunks.extend(chunker.finish());
+        let counts: Vec<usize> = chunks.iter().map(|c| c.count).collect();
+        assert_eq!(counts, vec![per_chunk, per_chunk, 1]);
+    }
+
+    #[test]
+    fn oversized_events_are_discarded_and_counted() {
+        let mut chunker = Chunker::new("ik");
+        chunker.add("x".repeat(EVENT_BYTES_MAX).as_str());
+        chunker.add("x".repeat(EVENT_BYTES_MAX + 1).as_str());
+        assert_eq!(chunker.discarded, 1);
+        assert_eq!(chunker.finish().unwrap().count, 1);
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        let mut out = Vec::new();
+        escape_json_string(&mut out, "a\u{1}b\u{1f}".as_bytes());
+        assert_eq!(out, br#""a\u0001b\u001f""#);
+    }
+}

@@ -1,0 +1,196 @@
+//! The module and components registered in this program, checked for consistency.
+//!
+//! The build script reads it to write the manifests; the module binary reads it to dispatch
+//! `argv[1]`. Both refuse an inconsistent registry with every problem listed at once.
+
+use std::fmt;
+
+use crate::descriptor::{ComponentDescriptor, Kind, ModuleDescriptor};
+use crate::manifest::{component_file_name, component_uuid};
+
+/// The command the platform uses to check a module configuration.
+pub const VALIDATE_COMMAND: &str = "validate_module_configuration";
+
+/// The registered module and its components, sorted by kind then name.
+pub struct Registry {
+    /// The `#[module]`.
+    pub module: &'static ModuleDescriptor,
+    /// The `#[action]`s, `#[trigger]`s and `#[connector]`s.
+    pub components: Vec<&'static ComponentDescriptor>,
+}
+
+/// Why a registry cannot be used: every problem found, one a line.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", .problems.join("\n"))]
+pub struct RegistryError {
+    /// One sentence a problem.
+    pub problems: Vec<String>,
+}
+
+impl Registry {
+    /// Reads what `inventory` collected in this program.
+    pub fn from_inventory() -> Result<Registry, RegistryError> {
+        Registry::from_parts(
+            inventory::iter::<ModuleDescriptor>.into_iter().collect(),
+            inventory::iter::<ComponentDescriptor>.into_iter().collect(),
+        )
+    }
+
+    /// Checks a set of descriptors: one module, at least one component, every component of that
+    /// module, and no two components with the same manifest file, docker_parameters or uuid.
+    pub fn from_parts(
+        mut modules: Vec<&'static ModuleDescriptor>,
+        mut components: Vec<&'static ComponentDescriptor>,
+    ) -> Result<Registry, RegistryError> {
+        let mut problems = Vec::new();
+        modules.sort_by_key(|m| m.origin.rust_path);
+        components.sort_by(|a, b| {
+            (a.kind, a.identity.name, a.identity.origin.rust_path).cmp(&(
+                b.kind,
+                b.identity.name,
+                b.identity.origin.rust_path,
+            ))
+        });
+        if components.is_empty() {
+            problems.push(
+                "no #[action], #[trigger] or #[connector] is registered. The crate that holds them must be named \
+                 where the registry is read: build.rs is `sekoia_build::main!(my_module_components);` and lists that \
+                 crate in [build-dependencies]; the binary's `sekoia_runtime::run!()` names it through the file the \
+                 build script writes."
+                    .to_owned(),
+            );
+        }
+        let module = match modules.as_slice() {
+            [] => {
+                problems.push(
+                    "no #[module] is registered: put `#[module(name = \"...\", slug = \"...\", uuid = \"...\", \
+                     categories = [...])]` on the struct that holds the module configuration (`pub struct MyModule {}` \
+                     when it has none)"
+                        .to_owned(),
+                );
+                None
+            }
+            [one] => Some(*one),
+            [first, rest @ ..] => {
+                for other in rest {
+                    problems.push(format!(
+                        "two #[module]s are registered, {} and {}: a module binary holds exactly one",
+                        first.origin, other.origin
+                    ));
+                }
+                Some(*first)
+            }
+        };
+        if let Some(module) = module {
+            let module_type = (module.type_name)();
+            for c in &components {
+                let their_module = (c.module_type_name)();
+                if their_module != module_type {
+                    problems.push(format!(
+                        "{} {} says `type Module = {}`, but the #[module] of this binary is `{}` {}",
+                        c.kind,
+                        c.identity.origin,
+                        their_module,
+                        module_type,
+                        module.origin
+                    ));
+                }
+            }
+            for (i, a) in components.iter().enumerate() {
+                for b in &components[i + 1..] {
+                    if a.kind == b.kind
+                        && component_file_name(a.kind, a.identity.name)
+                            == component_file_name(b.kind, b.identity.name)
+                    {
+                        problems.push(format!(
+                            "{} {} and {} both write {}: give one of them another `name`",
+                            a.kind,
+                            a.identity.origin,
+                            b.identity.origin,
+                            component_file_name(a.kind, a.identity.name)
+                        ));
+                    }
+                    if a.identity.docker_parameters == b.identity.docker_parameters {
+                        problems.push(format!(
+                            "{} {} and {} {} have the same docker_parameters \"{}\": give one of them another `docker_parameters`",
+                            a.kind, a.identity.origin, b.kind, b.identity.origin, a.identity.docker_parameters
+                        ));
+                    }
+                    let (ua, ub) = (component_uuid(module, a), component_uuid(module, b));
+                    if ua == ub {
+                        problems.push(format!(
+                            "{} {} and {} {} have the same uuid {}: pin another `uuid` on one of them",
+                            a.kind, a.identity.origin, b.kind, b.identity.origin, ua
+                        ));
+                    }
+                }
+            }
+        }
+        match module {
+            Some(module) if problems.is_empty() => Ok(Registry { module, components }),
+            _ => Err(RegistryError { problems }),
+        }
+    }
+
+    /// The component started by this command (`argv[1]`).
+    pub fn component(&self, docker_parameters: &str) -> Option<&'static ComponentDescriptor> {
+        self.components
+            .iter()
+            .copied()
+            .find(|c| c.identity.docker_parameters == docker_parameters)
+    }
+
+    /// Every command this binary answers, in registry order.
+    pub fn commands(&self) -> Vec<&'static str> {
+        let mut commands: Vec<&'static str> = self
+            .components
+            .iter()
+            .map(|c| c.identity.docker_parameters)
+            .collect();
+        if (self.module.validator)().is_some() {
+            commands.push(VALIDATE_COMMAND);
+        }
+        commands
+    }
+
+    /// A table of the components: kind, docker_parameters, name.
+    pub fn listing(&self) -> Listing<'_> {
+        Listing(self)
+    }
+}
+
+/// Displays the registry as the module binary lists it.
+pub struct Listing<'a>(&'a Registry);
+
+impl fmt::Display for Listing<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let registry = self.0;
+        let width = registry
+            .components
+            .iter()
+            .map(|c| c.identity.docker_parameters.len())
+            .max()
+            .unwrap_or(0);
+        let width = width.max(VALIDATE_COMMAND.len());
+        for c in &registry.components {
+            writeln!(
+                f,
+                "{:<9} {:<width$}  {}",
+                c.kind, c.identity.docker_parameters, c.identity.name
+            )?;
+        }
+        if (registry.module.validator)().is_some() {
+            writeln!(
+                f,
+                "{:<9} {:<width$}  {}",
+                "validator", VALIDATE_COMMAND, "account validator"
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl Kind {
+    /// Every kind, in manifest order.
+    pub const ALL: [Kind; 3] = [Kind::Action, Kind::Trigger, Kind::Connector];
+}
