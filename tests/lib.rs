@@ -1,1 +1,46 @@
-//! Shared helpers of the integration tests.
+//! Shared helpers of the integration tests: where the repository, the conformance data and the
+//! example binaries are.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is inside the repository").to_owned()
+}
+
+/// A file of the conformance data (`../shared/golden/` beside the repository).
+pub fn golden(relative: &str) -> PathBuf {
+    let path = repo_root().join("../shared/golden").join(relative);
+    assert!(path.exists(), "conformance data {} is missing: the shared/ folder must sit beside the repository", path.display());
+    path
+}
+
+/// A module root under `examples/`.
+pub fn example(name: &str) -> PathBuf {
+    repo_root().join("examples").join(name)
+}
+
+/// Reads a JSON file.
+pub fn read_json(path: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
+}
+
+/// The example module binaries, built once per test process (`cargo build` of the example
+/// packages; a no-op when they are current).
+pub fn example_binary(package: &str) -> PathBuf {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let status = std::process::Command::new(env!("CARGO"))
+            .args(["build", "--quiet", "-p", "testhttp", "-p", "sample", "-p", "transcripts"])
+            .current_dir(repo_root())
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building the example modules failed");
+    });
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target"));
+    let binary = target.join("debug").join(package);
+    assert!(binary.exists(), "{} was not built", binary.display());
+    binary
+}

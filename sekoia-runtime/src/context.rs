@@ -205,6 +205,12 @@ macro_rules! long_running_helpers {
             self.core.sleep(duration).await
         }
 
+        /// Stops the component: `running()` turns false, sleeps wake up, and once `run` returns
+        /// the logs are flushed and the process exits successfully.
+        pub fn stop(&self) {
+            self.core.stop();
+        }
+
         /// Resolves when the platform asks the component to stop (for `tokio::select!`).
         pub async fn stopped(&self) {
             self.core.stopped().await

@@ -26,6 +26,8 @@ pub(crate) struct LogShipper {
     state: Mutex<State>,
     wake: Notify,
     platform: Platform,
+    /// One send at a time: the final flush waits for the one in flight.
+    sending: tokio::sync::Mutex<()>,
 }
 
 #[derive(Default)]
@@ -41,6 +43,7 @@ impl LogShipper {
             state: Mutex::new(State::default()),
             wake: Notify::new(),
             platform,
+            sending: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -93,6 +96,7 @@ impl LogShipper {
 
     /// Sends what is waiting; on failure the entries stay queued, before newer ones.
     pub(crate) async fn flush(&self) -> Result<(), PlatformError> {
+        let _sending = self.sending.lock().await;
         let batch = std::mem::take(&mut self.state().buffer);
         if batch.is_empty() {
             return Ok(());
