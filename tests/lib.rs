@@ -33,7 +33,7 @@ pub fn example_binary(package: &str) -> PathBuf {
     static BUILT: OnceLock<()> = OnceLock::new();
     BUILT.get_or_init(|| {
         let status = std::process::Command::new(env!("CARGO"))
-            .args(["build", "--quiet", "-p", "testhttp", "-p", "sample", "-p", "transcripts"])
+            .args(["build", "--quiet", "-p", "testhttp", "-p", "sample", "-p", "conformance"])
             .current_dir(repo_root())
             .status()
             .expect("cargo runs");

@@ -110,7 +110,7 @@ fn python_json_dumps_bytes_are_reproduced() {
 /// writes for it (python3 is the oracle).
 #[test]
 fn committed_manifests_are_python_formatted() {
-    for module in ["sample", "testhttp", "transcripts"] {
+    for module in ["sample", "testhttp", "conformance"] {
         let dir = example(module);
         for file in json_files(&dir) {
             let path = dir.join(&file);

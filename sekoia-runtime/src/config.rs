@@ -59,7 +59,7 @@ pub enum ConfigError {
     },
     /// The JSON does not fit the type the component declares.
     #[error(
-        "configuration value `{name}` (from {origin}) does not fit `{type_name}`: at `{path}`: {reason}"
+        "configuration value `{name}` (from {origin}) does not fit `{type_name}`{}: {reason}", at(.path)
     )]
     Invalid {
         /// The value's name.
@@ -85,6 +85,10 @@ pub enum ConfigError {
         /// What it is.
         found: String,
     },
+}
+
+fn at(path: &str) -> String {
+    if path.is_empty() || path == "." { String::new() } else { format!(" at `{path}`") }
 }
 
 /// The configuration sources of one run.

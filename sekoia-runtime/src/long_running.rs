@@ -207,6 +207,9 @@ impl Core {
             }
             if self.shipper.critical_sent() {
                 self.idle_until_stopped().await;
+            } else {
+                // do not spin on a failing iteration: one retry unit (a second) between errors
+                self.sleep(self.platform.retry_unit).await;
             }
         }
         self.shutdown().await

@@ -27,12 +27,33 @@ pub(crate) fn install() {
         .and_then(|f| f.parse().ok())
         .unwrap_or_else(|| DEFAULT_FILTER.parse().expect("the default filter parses"));
     let stderr = fmt::layer()
-        .with_writer(std::io::stderr)
+        .with_writer(|| ScrubbedStderr(Vec::new()))
         .with_target(false)
         .with_ansi(false);
     let _ = tracing_subscriber::registry()
         .with(stderr.and_then(PlatformLayer).with_filter(filter))
         .try_init();
+}
+
+/// Standard error, with secret values redacted: a line is written when the event is complete.
+struct ScrubbedStderr(Vec<u8>);
+
+impl std::io::Write for ScrubbedStderr {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for ScrubbedStderr {
+    fn drop(&mut self) {
+        let text = logs::scrub(&String::from_utf8_lossy(&self.0));
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), text.as_bytes());
+    }
 }
 
 /// Records every event as a platform log entry.

@@ -1,14 +1,9 @@
-//! The components of the recorded Python transcripts (`golden/python-sdk-transcripts/`): a no-op
-//! action, a trigger that emits one event, a connector that pushes three events.
+//! The three components of the recorded Python transcripts.
 
 use sekoia_runtime::prelude::*;
 use serde_json::json;
 
-#[module(name = "Transcripts", slug = "transcripts", uuid = "3d6c9a0e-1f2b-4c3d-8e4f-5a6b7c8d9e0f", categories = ["Generic"])]
-#[derive(Deserialize, JsonSchema)]
-pub struct TranscriptsModule {
-    pub api_key: Secret<String>,
-}
+use crate::ConformanceModule;
 
 #[derive(Deserialize, Serialize, JsonSchema)]
 pub struct Value {
@@ -20,7 +15,7 @@ pub struct Value {
 pub struct Noop;
 
 impl Action for Noop {
-    type Module = TranscriptsModule;
+    type Module = ConformanceModule;
     type Arguments = Value;
     type Results = Value;
 
@@ -51,7 +46,7 @@ pub struct Items {
 pub struct Emit;
 
 impl Trigger for Emit {
-    type Module = TranscriptsModule;
+    type Module = ConformanceModule;
     type Configuration = Feed;
     type Results = Items;
 
@@ -70,7 +65,7 @@ impl Trigger for Emit {
 pub struct Small;
 
 impl Connector for Small {
-    type Module = TranscriptsModule;
+    type Module = ConformanceModule;
     type Configuration = DefaultConnectorConfiguration;
 
     async fn run(&self, ctx: &ConnectorContext<Self>) -> Result<(), ConnectorError> {

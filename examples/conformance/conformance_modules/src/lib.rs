@@ -1,0 +1,21 @@
+//! The conformance module: the components of the recorded Python transcripts
+//! (`golden/python-sdk-transcripts/`) and small probes of the protocol behaviours the
+//! repository's tests check against the emulator.
+
+use sekoia_runtime::prelude::*;
+
+mod action_probes;
+mod connector_probes;
+mod transcripts;
+mod trigger_probes;
+
+pub use action_probes::*;
+pub use connector_probes::*;
+pub use transcripts::*;
+pub use trigger_probes::*;
+
+#[module(name = "Conformance", slug = "conformance", uuid = "3d6c9a0e-1f2b-4c3d-8e4f-5a6b7c8d9e0f", categories = ["Generic"])]
+#[derive(Deserialize, JsonSchema)]
+pub struct ConformanceModule {
+    pub api_key: Secret<String>,
+}

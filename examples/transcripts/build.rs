@@ -1,1 +1,0 @@
-sekoia_build::main!(transcripts_modules);
