@@ -1,0 +1,54 @@
+//! `cargo sekoia`: the sekoia-rs workflow of the Sekoia.io tutorial, in Rust.
+//!
+//! - `cargo sekoia new <dir>`: a complete module workspace, ready to build and test;
+//! - `cargo sekoia check [PATH...]`: the rules of Sekoia's module checker, and their Rust
+//!   counterparts;
+//! - `cargo sekoia run <module dir> <docker_parameters>`: build the module, start the platform
+//!   emulator, run the component as Sekoia would and show what the platform receives.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod check;
+mod new;
+mod output;
+mod run;
+
+/// Cargo calls `cargo-sekoia sekoia <args>`; `cargo-sekoia <args>` works too.
+#[derive(Parser)]
+#[command(name = "cargo sekoia", bin_name = "cargo sekoia", version, about = "Create, check and run Sekoia.io modules written in Rust")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a module workspace (manifest, components crate, Dockerfile, CHANGELOG, tests)
+    New(new::NewArgs),
+    /// Check modules against the rules of Sekoia's module checker
+    Check(check::CheckArgs),
+    /// Build a module and run one of its components against the platform emulator
+    Run(run::RunArgs),
+}
+
+fn main() -> ExitCode {
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == "sekoia") {
+        args.remove(1);
+    }
+    let cli = Cli::parse_from(args);
+    let outcome = match cli.command {
+        Command::New(args) => new::run(args),
+        Command::Check(args) => check::run(args),
+        Command::Run(args) => run::run(args),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(error) => {
+            output::error(&format!("{error:#}"));
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! Options of an emulator, set before it starts.
+
+use std::collections::HashSet;
+
+use serde_json::Value;
+
+use crate::emulator::Emulator;
+use crate::error::EmulatorError;
+use crate::intake::DEFAULT_MAX_BATCH_BYTES;
+use crate::platform::Options;
+
+/// Configures an [`Emulator`] before starting it; get one with [`Emulator::builder`].
+///
+/// ```
+/// use sekoia_emulator::Emulator;
+/// use serde_json::json;
+///
+/// let emulator = Emulator::builder()
+///     .secrets(json!({"api_key": "s3cr3t"}))
+///     .require_token("tok")
+///     .start();
+/// assert!(emulator.url().starts_with("http://127.0.0.1:"));
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "an emulator builder does nothing until started"]
+pub struct EmulatorBuilder {
+    pub(crate) secrets: Value,
+    pub(crate) options: Options,
+}
+
+impl Default for EmulatorBuilder {
+    fn default() -> Self {
+        Self {
+            secrets: Value::Object(Default::default()),
+            options: Options {
+                keep_events: true,
+                intake_keys: None,
+                token: None,
+                max_batch_bytes: DEFAULT_MAX_BATCH_BYTES,
+            },
+        }
+    }
+}
+
+impl EmulatorBuilder {
+    /// The module secrets the platform holds (default `{}`): answered to
+    /// `PATCH /callback {"need_secrets": true}` as `{"module_configuration": {"value": <secrets>}}`
+    /// and to `GET /secrets` as `{"value": <secrets>}`.
+    pub fn secrets(mut self, secrets: Value) -> Self {
+        self.secrets = secrets;
+        self
+    }
+
+    /// Keep the events received on `/batch` (default `true`). With `false` the emulator only
+    /// counts them ([`Emulator::intake_event_count`]) and records each `/batch` request with
+    /// its `jsons` array replaced by the number of events, so memory stays flat under load.
+    pub fn keep_events(mut self, keep: bool) -> Self {
+        self.options.keep_events = keep;
+        self
+    }
+
+    /// Accept only these intake keys on `/batch`; another key gets `400`. By default any key is
+    /// accepted. (How the real intake treats an unknown key is not part of the contract.)
+    pub fn intake_keys<I, S>(mut self, keys: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.options.intake_keys = Some(keys.into_iter().map(Into::into).collect::<HashSet<_>>());
+        self
+    }
+
+    /// Answer `401` to requests on `/callback`, `/logs` and `/secrets` that do not carry
+    /// `Authorization: Bearer <token>`. `/batch` carries no `Authorization` and is not checked.
+    /// By default any (or no) token is accepted; it is recorded either way.
+    pub fn require_token(mut self, token: impl Into<String>) -> Self {
+        self.options.token = Some(token.into());
+        self
+    }
+
+    /// The largest `/batch` body accepted, in bytes (default 10 MiB, the platform's limit);
+    /// a larger one gets `413`.
+    pub fn max_batch_bytes(mut self, bytes: usize) -> Self {
+        self.options.max_batch_bytes = bytes;
+        self
+    }
+
+    /// Starts the emulator on its own tokio runtime, in a background thread.
+    ///
+    /// # Panics
+    ///
+    /// When it cannot start (no loopback port, no thread): a test cannot go on without it. Use
+    /// [`try_start`](Self::try_start) to handle the error.
+    pub fn start(self) -> Emulator {
+        match self.try_start() {
+            Ok(emulator) => emulator,
+            Err(error) => panic!("sekoia-emulator: {error}"),
+        }
+    }
+
+    /// Starts the emulator on its own tokio runtime, in a background thread.
+    pub fn try_start(self) -> Result<Emulator, EmulatorError> {
+        Emulator::launch_own_thread(self)
+    }
+
+    /// Starts the emulator's server tasks on `runtime` (for example
+    /// `&tokio::runtime::Handle::current()` inside `#[tokio::test]`) instead of a thread of its
+    /// own. The server stops when the [`Emulator`] is dropped. From async code, wait with
+    /// [`Emulator::wait_for_async`] rather than the blocking [`Emulator::wait_for`].
+    pub fn start_on(self, runtime: &tokio::runtime::Handle) -> Result<Emulator, EmulatorError> {
+        Emulator::launch_on(self, runtime)
+    }
+}

@@ -1,0 +1,119 @@
+//! A fake Sekoia.io platform for tests and local runs of automation modules.
+//!
+//! [`Emulator::start`] listens on `127.0.0.1:<ephemeral port>` (its own tokio runtime in a
+//! background thread; [`EmulatorBuilder::start_on`] uses yours) and answers the requests a
+//! module makes to the platform:
+//!
+//! | request | default answer |
+//! |---|---|
+//! | `PATCH /callback` `{"status": "running"}`, `{"status": "finished", ...}` | `200 {}`; with `"need_secrets": true`, `200 {"module_configuration": {"value": <secrets>}}` |
+//! | `POST /callback` `{"name", "event", "request_id", "directory"?}` | `200 {}` |
+//! | `POST /logs` `{"logs": [{"date", "level", "message"}]}` | `200 {}` |
+//! | `GET /secrets` | `200 {"value": <secrets>}` |
+//! | `POST /batch` `{"intake_key", "jsons": [<event as a JSON string>...]}` | `200 {"event_ids": [<one UUID per event>]}` |
+//! | anything else | `404` (unknown path) or `405` (wrong method), with a JSON error |
+//!
+//! Bodies are checked against the platform contract (fields and their types, log levels, a
+//! UUID `request_id`, a `/batch` body of at most 10 MiB); a body that breaks it gets `400`
+//! (`413` for a large batch) with a JSON message that names the field. With
+//! [`EmulatorBuilder::require_token`] requests other than `/batch` need
+//! `Authorization: Bearer <token>`.
+//!
+//! Every request is recorded as a [`RecordedRequest`], with the answer it got. The views
+//! [`Emulator::status_updates`], [`Emulator::events`], [`Emulator::logs`] and
+//! [`Emulator::intake_events`] list what the platform *accepted* (answered 2xx);
+//! [`Emulator::requests`] lists everything. [`Emulator::script`] queues faults per endpoint
+//! ([`Reply`]: a status with `Retry-After`, a delay, a dropped connection, any JSON), used in
+//! order before the default behaviour resumes. [`ModuleRun`] runs a module binary the way the
+//! platform does, against the emulator.
+//!
+//! # Example: an action, from a module's integration test
+//!
+//! ```no_run
+//! use sekoia_emulator::{Emulator, Method, ModuleRun, Reply};
+//! use serde_json::json;
+//!
+//! let emulator = Emulator::builder().secrets(json!({"api_key": "s3cr3t"})).start();
+//! // The first "finished" update fails once: the module must retry it.
+//! emulator.script(Method::Patch, "/callback", [Reply::normal(), Reply::status(503)]);
+//!
+//! let outcome = ModuleRun::new("target/debug/testhttp", "Request")
+//!     .module_configuration(json!({"api_key": ""}))
+//!     .arguments(json!({"url": "http://127.0.0.1:9/", "method": "get"}))
+//!     .run(&emulator)
+//!     .expect("the module runs");
+//!
+//! assert!(outcome.success(), "{outcome}");
+//! let updates = emulator.status_updates();
+//! assert_eq!(updates[0], json!({"status": "running", "need_secrets": true}));
+//! assert_eq!(updates.last().unwrap()["status"], "finished");
+//! ```
+//!
+//! # Example: the emulator alone
+//!
+//! ```
+//! use std::io::{Read, Write};
+//! use std::net::TcpStream;
+//! use sekoia_emulator::Emulator;
+//!
+//! let emulator = Emulator::start();
+//! let body = r#"{"intake_key":"ik","jsons":["{\"id\":1}","{\"id\":2}"]}"#;
+//! let mut stream = TcpStream::connect(emulator.addr()).unwrap();
+//! write!(
+//!     stream,
+//!     "POST /batch HTTP/1.1\r\nhost: x\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+//!     body.len()
+//! )
+//! .unwrap();
+//! let mut answer = String::new();
+//! stream.read_to_string(&mut answer).unwrap();
+//!
+//! assert!(answer.starts_with("HTTP/1.1 200"));
+//! assert_eq!(emulator.intake_events(), [r#"{"id":1}"#, r#"{"id":2}"#]);
+//! assert_eq!(emulator.intake_event_count(), 2);
+//! ```
+//!
+//! # Running a module
+//!
+//! The module runtime reads each configuration value `<name>` from the file
+//! `<config root>/<name>` (root `/symphony`, moved by the env var `SEKOIA_CONFIG_ROOT`), else
+//! from the env var `<NAME>`; its data directory is `/symphony_data`, moved by
+//! `SEKOIA_DATA_ROOT`. [`ModuleRun`] makes a temporary directory for each root, sets both
+//! variables, and provides `token`, `url_callback`, `intake_url`, `liveness_port` and
+//! `metrics_port` unless told otherwise. It captures the output, and can stop the module with
+//! `SIGTERM` when a predicate on the emulator holds ([`ModuleRun::stop_when`]) or after a delay,
+//! and kill it at a timeout (60 s by default, so that no test hangs).
+//!
+//! # Live view
+//!
+//! [`Emulator::subscribe`] returns a `std::sync::mpsc::Receiver` fed with every request as it
+//! is recorded; `RecordedRequest` implements `Display` as one line per request.
+
+mod answer;
+mod builder;
+mod callback;
+mod configuration;
+mod emulator;
+mod error;
+mod inspection;
+mod intake;
+mod logs;
+mod output;
+mod platform;
+mod recording;
+mod run;
+mod running;
+mod script;
+mod server;
+mod signal;
+
+pub use builder::EmulatorBuilder;
+pub use configuration::{CONFIG_ROOT_ENV, DATA_ROOT_ENV};
+pub use emulator::Emulator;
+pub use error::{EmulatorError, RunError};
+pub use intake::DEFAULT_MAX_BATCH_BYTES;
+pub use logs::{LOG_LEVELS, LogEntry};
+pub use recording::RecordedRequest;
+pub use run::{DEFAULT_STOP_GRACE, DEFAULT_TIMEOUT, DEFAULT_TOKEN, ModuleRun};
+pub use running::{ModulePorts, RunOutcome, RunningModule};
+pub use script::{Method, Reply};
