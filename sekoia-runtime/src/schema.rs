@@ -78,6 +78,10 @@ fn order_root_keys(root: &mut Map<String, Value>) {
             ordered.insert(key.to_owned(), value);
         }
     }
+    if ordered.get("type").and_then(Value::as_str) == Some("object") && !ordered.contains_key("properties") && !root.contains_key("additionalProperties") {
+        // pydantic writes `"properties": {}` for a model without fields
+        ordered.insert("properties".to_owned(), Value::Object(Map::new()));
+    }
     let secrets = root.remove("secrets");
     ordered.append(root);
     if let Some(secrets) = secrets {
