@@ -191,3 +191,22 @@ fn secrets_never_reach_logs_or_errors() {
     assert_eq!(last["error"], "denied (key [REDACTED])");
     assert!(last["logs"].as_str().unwrap().contains("calling with key [REDACTED] - Context: {\"key\": \"[REDACTED]\"}"), "{last}");
 }
+
+#[test]
+fn the_account_validator_reports_success_or_the_reason() {
+    // the configuration being validated comes whole, secrets included
+    let emulator = Emulator::start();
+    let outcome = conformance("validate_module_configuration").module_configuration(json!({"api_key": "good-key"})).run(&emulator).unwrap();
+    assert!(outcome.success(), "{outcome}");
+    let updates = emulator.status_updates();
+    assert_eq!(updates[0], json!({"status": "running"}), "the Python SDK sends no need_secrets here");
+    assert_eq!(updates[1], json!({"status": "finished", "results": {"success": true}}));
+
+    let emulator = Emulator::start();
+    conformance("validate_module_configuration").module_configuration(json!({"api_key": "bad-key"})).run(&emulator).unwrap();
+    let last = finished(&emulator);
+    assert_eq!(last["results"], json!({"success": false}));
+    assert_eq!(last["error"], "the API key [REDACTED] was refused");
+    let manifest = sekoia_tests::read_json(&sekoia_tests::example("conformance").join("manifest.json"));
+    assert_eq!(manifest["supports_validation"], true);
+}

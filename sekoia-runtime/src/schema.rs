@@ -340,6 +340,30 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn recursive_types_refer_back_with_ref() {
+        #[derive(schemars::JsonSchema)]
+        #[allow(dead_code)]
+        struct Node {
+            name: String,
+            children: Vec<Node>,
+        }
+        let schema = schema_for::<Node>().unwrap();
+        assert_eq!(schema["properties"]["children"]["items"], serde_json::json!({"$ref": "#"}));
+        assert_eq!(schema["properties"]["name"]["title"], "Name");
+
+        #[derive(schemars::JsonSchema)]
+        #[allow(dead_code)]
+        struct Tree {
+            root: Node,
+        }
+        let schema = schema_for::<Tree>().unwrap();
+        // inlined where it is used, the recursion going through `definitions`
+        assert_eq!(schema["properties"]["root"]["properties"]["children"]["items"]["$ref"], "#/definitions/Node", "{schema}");
+        assert_eq!(schema["definitions"]["Node"]["properties"]["children"]["items"]["$ref"], "#/definitions/Node");
+        assert_eq!(schema["definitions"]["Node"]["properties"]["name"]["title"], "Name");
+    }
+
+    #[test]
     fn titles_follow_python_str_title() {
         assert_eq!(python_title("trigger_field"), "Trigger Field");
         assert_eq!(python_title("a1b"), "A1B");

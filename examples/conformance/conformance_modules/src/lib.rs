@@ -19,3 +19,14 @@ pub use trigger_probes::*;
 pub struct ConformanceModule {
     pub api_key: Secret<String>,
 }
+
+/// The account validator: an API key that starts with "bad" is refused.
+impl AccountValidator for ConformanceModule {
+    async fn validate(&self, ctx: &ValidatorContext) -> Result<(), ValidationError> {
+        ctx.log(Level::Info, "checking the API key");
+        if self.api_key.expose().starts_with("bad") {
+            return Err(ValidationError::new(format!("the API key {} was refused", self.api_key.expose())));
+        }
+        Ok(())
+    }
+}
