@@ -1,6 +1,8 @@
 //! Shared helpers of the integration tests: where the repository, the conformance data and the
 //! example binaries are.
 
+pub mod dockerfile;
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 

@@ -39,6 +39,9 @@ fn a_fresh_module_builds_tests_and_checks() {
     }
     assert_eq!(std::fs::read_to_string(module.join("src/main.rs")).unwrap().trim(), "sekoia_runtime::run!();");
     assert!(std::fs::read_to_string(module.join("CHANGELOG.md")).unwrap().contains("## Unreleased"));
+    let dockerfile = std::fs::read_to_string(module.join("Dockerfile")).unwrap();
+    let problems = sekoia_tests::dockerfile::problems(&dockerfile, "acme-cloud");
+    assert!(problems.is_empty(), "{problems:#?}");
 
     let built = cargo(&["build", "--quiet"], &module);
     assert!(built.status.success(), "{}", text(&built));

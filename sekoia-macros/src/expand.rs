@@ -18,13 +18,23 @@ pub fn module(args: TokenStream, item: TokenStream) -> TokenStream {
         Err(e) => return with_errors(item, e.to_compile_error()),
     };
     let Some(the_struct) = valid::the_struct("module", &parsed, &mut cx) else {
-        return with_errors(item, cx.into_compile_errors().unwrap_or_default());
+        // an enum still gets the marker, so that the components that name it report nothing more
+        let module_impl = match &parsed {
+            Item::Enum(e) if e.generics.params.is_empty() => Some(module_impl(&e.ident)),
+            _ => None,
+        };
+        let errors = cx.into_compile_errors().unwrap_or_default();
+        return with_errors(item, quote!(#module_impl #errors));
     };
     let spec = valid::module(&args, the_struct, &mut cx);
-    if let Some(errors) = cx.into_compile_errors() {
-        return with_errors(item, errors);
-    }
     let ident = &the_struct.ident;
+    let module_impl = module_impl(ident);
+    if let Some(errors) = cx.into_compile_errors() {
+        // still a module configuration, so that the components and the `AccountValidator` impl
+        // that name it report nothing more (unless generic: that impl would be one more error)
+        let module_impl = the_struct.generics.params.is_empty().then_some(module_impl);
+        return with_errors(item, quote!(#module_impl #errors));
+    }
     let valid::ModuleSpec {
         name,
         slug,
@@ -32,9 +42,6 @@ pub fn module(args: TokenStream, item: TokenStream) -> TokenStream {
         categories,
         description,
     } = spec;
-    let module_impl = quote_spanned! {ident.span()=>
-        impl ::sekoia_runtime::Module for #ident {}
-    };
     quote! {
         #item
 
@@ -125,6 +132,13 @@ pub fn component(kind: Kind, args: TokenStream, item: TokenStream) -> TokenStrea
                 })
             }
         };
+    }
+}
+
+/// `impl Module`, spanned on the struct's name so that a missing derive points there.
+fn module_impl(ident: &syn::Ident) -> TokenStream {
+    quote_spanned! {ident.span()=>
+        impl ::sekoia_runtime::Module for #ident {}
     }
 }
 

@@ -3,7 +3,7 @@
 use proc_macro2::Span;
 use syn::{Expr, ExprArray, ExprLit, Fields, Item, ItemStruct, Lit, LitStr};
 
-use crate::attr::Arg;
+use crate::attr::Args;
 use crate::ctxt::Ctxt;
 
 /// The module categories Sekoia accepts.
@@ -36,6 +36,14 @@ impl Kind {
             Kind::Action => "action",
             Kind::Trigger => "trigger",
             Kind::Connector => "connector",
+        }
+    }
+
+    fn trait_name(self) -> &'static str {
+        match self {
+            Kind::Action => "Action",
+            Kind::Trigger => "Trigger",
+            Kind::Connector => "Connector",
         }
     }
 }
@@ -95,8 +103,8 @@ pub fn the_struct<'a>(attribute: &str, item: &'a Item, cx: &mut Ctxt) -> Option<
 }
 
 /// Checks `#[module(...)]` on `item`.
-pub fn module(args: &[Arg], item: &ItemStruct, cx: &mut Ctxt) -> ModuleSpec {
-    let known = known_args("module", args, MODULE_KEYS, cx);
+pub fn module(args: &Args, item: &ItemStruct, cx: &mut Ctxt) -> ModuleSpec {
+    let known = known_args("module", None, args, MODULE_KEYS, cx);
     if !matches!(item.fields, Fields::Named(_)) {
         cx.error_spanned_by(
             &item.ident,
@@ -127,20 +135,23 @@ pub fn module(args: &[Arg], item: &ItemStruct, cx: &mut Ctxt) -> ModuleSpec {
         Some(d) => non_empty("module", "description", d, cx),
         None => doc_comment(&item.attrs),
     };
-    for (key, value) in [
-        ("name", name.is_some()),
-        ("slug", slug.is_some()),
-        ("uuid", uuid.is_some()),
-        ("categories", categories.is_some()),
-    ] {
-        if !value && !known.contains(key) {
-            let example = match key {
-                "categories" => "categories = [\"Network\"]".to_owned(),
-                "uuid" => "uuid = \"<a uuid4>\"".to_owned(),
-                _ => format!("{key} = \"...\""),
-            };
-            cx.error_at(Span::call_site(), format!("#[module] needs `{example}`"));
-        }
+    // one error for everything missing; nothing when the arguments were unreadable, or for a key
+    // already reported (misspelt, or without a value)
+    let missing: Vec<&str> = [
+        ("name", "`name = \"...\"`"),
+        ("slug", "`slug = \"...\"`"),
+        ("uuid", "`uuid = \"...\"`"),
+        ("categories", "`categories = [\"...\"]`"),
+    ]
+    .into_iter()
+    .filter(|(key, _)| args.readable && !known.mentioned(key))
+    .map(|(_, example)| example)
+    .collect();
+    if !missing.is_empty() {
+        cx.error_at(
+            Span::call_site(),
+            format!("#[module] needs {}", and_list(&missing)),
+        );
     }
     let name = name.unwrap_or_default();
     ModuleSpec {
@@ -153,9 +164,9 @@ pub fn module(args: &[Arg], item: &ItemStruct, cx: &mut Ctxt) -> ModuleSpec {
 }
 
 /// Checks `#[action(...)]` (or trigger, connector) on `item`.
-pub fn component(kind: Kind, args: &[Arg], item: &ItemStruct, cx: &mut Ctxt) -> ComponentSpec {
+pub fn component(kind: Kind, args: &Args, item: &ItemStruct, cx: &mut Ctxt) -> ComponentSpec {
     let attribute = kind.attribute();
-    let known = known_args(attribute, args, COMPONENT_KEYS, cx);
+    let known = known_args(attribute, Some(kind), args, COMPONENT_KEYS, cx);
     let struct_name = item.ident.to_string();
     let name = match known
         .get("name")
@@ -199,47 +210,141 @@ pub fn component(kind: Kind, args: &[Arg], item: &ItemStruct, cx: &mut Ctxt) -> 
 
 /// The arguments by key, after reporting unknown and duplicate keys.
 struct Known<'a> {
-    args: Vec<(&'static str, &'a Expr)>,
+    /// Each key written once, with its value unless it was written without one.
+    args: Vec<(&'static str, Option<&'a Expr>)>,
+    /// The keys that unknown arguments were taken for (`nam` for `name`).
+    suggested: Vec<&'static str>,
 }
 
 impl<'a> Known<'a> {
     fn get(&self, key: &str) -> Option<&'a Expr> {
-        self.args.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+        self.args
+            .iter()
+            .find(|(k, _)| *k == key)
+            .and_then(|(_, v)| *v)
     }
 
-    fn contains(&self, key: &str) -> bool {
-        self.get(key).is_some()
+    /// Whether `key` was written, even misspelt or without a value: its absence is then
+    /// already reported.
+    fn mentioned(&self, key: &str) -> bool {
+        self.args.iter().any(|(k, _)| *k == key) || self.suggested.contains(&key)
     }
 }
 
 fn known_args<'a>(
     attribute: &str,
-    args: &'a [Arg],
+    kind: Option<Kind>,
+    args: &'a Args,
     keys: &[&'static str],
     cx: &mut Ctxt,
 ) -> Known<'a> {
-    let mut known: Vec<(&'static str, &'a Expr)> = Vec::new();
-    for arg in args {
+    let mut known = Known {
+        args: Vec::new(),
+        suggested: Vec::new(),
+    };
+    for arg in &args.args {
         let key = arg.key.to_string();
         match keys.iter().find(|k| **k == key) {
-            None => cx.error_spanned_by(
-                &arg.key,
-                format!(
-                    "unknown #[{attribute}] argument `{key}`; expected one of {}",
-                    keys.iter()
-                        .map(|k| format!("`{k}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            ),
-            Some(k) if known.iter().any(|(seen, _)| seen == k) => cx.error_spanned_by(
+            None => {
+                let (message, meant) = unknown_argument(attribute, kind, &key, keys);
+                known.suggested.extend(meant);
+                cx.error_spanned_by(&arg.key, message);
+            }
+            Some(k) if known.args.iter().any(|(seen, _)| seen == k) => cx.error_spanned_by(
                 &arg.key,
                 format!("duplicate #[{attribute}] argument `{key}`"),
             ),
-            Some(k) => known.push((k, &arg.value)),
+            Some(k) => known.args.push((k, arg.value.as_ref())),
         }
     }
-    Known { args: known }
+    known
+}
+
+/// What to say of an unknown argument, and the key it was probably meant to be.
+fn unknown_argument(
+    attribute: &str,
+    kind: Option<Kind>,
+    key: &str,
+    keys: &[&'static str],
+) -> (String, Option<&'static str>) {
+    let unknown = format!("unknown #[{attribute}] argument `{key}`");
+    if let Some(hint) = kind.and_then(|kind| trait_item_hint(kind, key)) {
+        return (format!("{unknown}; {hint}"), None);
+    }
+    if kind.is_none() && key == "version" {
+        let hint = "the module version is the `version` of the module's Cargo.toml";
+        return (format!("{unknown}; {hint}"), None);
+    }
+    let expected = keys
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    match closest(key, keys) {
+        Some(meant) => (
+            format!("{unknown}; did you mean `{meant}`? expected one of {expected}"),
+            Some(meant),
+        ),
+        None => (format!("{unknown}; expected one of {expected}"), None),
+    }
+}
+
+/// Where an argument that belongs to the component's trait impl is written.
+fn trait_item_hint(kind: Kind, key: &str) -> Option<String> {
+    let item = match (kind, key) {
+        (_, "module") => "type Module = ...;",
+        (Kind::Action, "arguments" | "args" | "configuration" | "config") => {
+            "type Arguments = ...;"
+        }
+        (Kind::Trigger | Kind::Connector, "arguments" | "args" | "configuration" | "config") => {
+            "type Configuration = ...;"
+        }
+        (Kind::Action | Kind::Trigger, "results" | "events") => "type Results = ...;",
+        (Kind::Trigger | Kind::Connector, "seconds_without_events") => {
+            "const SECONDS_WITHOUT_EVENTS: u64 = ...;"
+        }
+        (Kind::Trigger | Kind::Connector, "last_heartbeat_threshold") => {
+            "const LAST_HEARTBEAT_THRESHOLD: u64 = ...;"
+        }
+        _ => return None,
+    };
+    Some(format!(
+        "it is not an argument but part of the trait impl: write `{item}` in `impl {} for ...`",
+        kind.trait_name()
+    ))
+}
+
+/// The key `key` is most likely a misspelling of, if any.
+fn closest(key: &str, keys: &[&'static str]) -> Option<&'static str> {
+    let limit = (key.chars().count() / 3).max(1);
+    keys.iter()
+        .map(|k| (edit_distance(key, k), *k))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
 }
 
 fn string(attribute: &str, key: &str, value: &Expr, cx: &mut Ctxt) -> Option<LitStr> {
@@ -350,13 +455,13 @@ fn categories(value: &Expr, cx: &mut Ctxt) -> Option<Vec<String>> {
             cx.error_spanned_by(
                 &lit,
                 format!(
-                    "unknown module category \"{category}\"; expected one of {}",
+                    "unknown #[module] category \"{category}\"; expected one of {}",
                     quoted_categories()
                 ),
             );
             ok = false;
         } else if categories.contains(&category) {
-            cx.error_spanned_by(&lit, format!("duplicate module category \"{category}\""));
+            cx.error_spanned_by(&lit, format!("duplicate #[module] category \"{category}\""));
             ok = false;
         } else {
             categories.push(category);
@@ -426,5 +531,25 @@ mod tests {
         for bad in ["", "Testhttp", "1abc", "_a", "a b", "é"] {
             assert!(!is_slug(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn misspelt_keys_are_recognised() {
+        assert_eq!(closest("nam", MODULE_KEYS), Some("name"));
+        assert_eq!(closest("catgories", MODULE_KEYS), Some("categories"));
+        assert_eq!(closest("uid", COMPONENT_KEYS), Some("uuid"));
+        assert_eq!(
+            closest("docker_parameter", COMPONENT_KEYS),
+            Some("docker_parameters")
+        );
+        assert_eq!(closest("colour", MODULE_KEYS), None);
+        assert_eq!(closest("timeout", COMPONENT_KEYS), None);
+    }
+
+    #[test]
+    fn missing_arguments_read_as_a_list() {
+        assert_eq!(and_list(&["a"]), "a");
+        assert_eq!(and_list(&["a", "b"]), "a and b");
+        assert_eq!(and_list(&["a", "b", "c"]), "a, b and c");
     }
 }

@@ -165,13 +165,9 @@ pub struct Listing<'a>(&'a Registry);
 impl fmt::Display for Listing<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let registry = self.0;
-        let width = registry
-            .components
-            .iter()
-            .map(|c| c.identity.docker_parameters.len())
-            .max()
-            .unwrap_or(0);
-        let width = width.max(VALIDATE_COMMAND.len());
+        let width = registry.components.iter().map(|c| c.identity.docker_parameters.len()).max().unwrap_or(0);
+        let has_validator = (registry.module.validator)().is_some();
+        let width = if has_validator { width.max(VALIDATE_COMMAND.len()) } else { width };
         for c in &registry.components {
             writeln!(
                 f,
@@ -180,11 +176,7 @@ impl fmt::Display for Listing<'_> {
             )?;
         }
         if (registry.module.validator)().is_some() {
-            writeln!(
-                f,
-                "{:<9} {:<width$}  {}",
-                "validator", VALIDATE_COMMAND, "account validator"
-            )?;
+            writeln!(f, "{:<9} {:<width$}  account validator", "validator", VALIDATE_COMMAND)?;
         }
         Ok(())
     }

@@ -61,6 +61,22 @@ impl<T> fmt::Display for Secret<T> {
     }
 }
 
+/// Implemented by nothing: it makes `Secret` refuse serialization with a message of ours
+/// (results, events and logs never carry a secret; use `expose()` where the value is needed).
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "a `Secret` is never serialized: it cannot go into results, events or logs",
+    label = "this `Secret` would be serialized here",
+    note = "send what the playbook needs instead; to store a new secret value, use `ctx.update_secrets(...)`"
+)]
+pub trait NeverSerialized {}
+
+impl<T: NeverSerialized> serde::Serialize for Secret<T> {
+    fn serialize<S: serde::Serializer>(&self, _serializer: S) -> Result<S::Ok, S::Error> {
+        unreachable!("no type implements NeverSerialized")
+    }
+}
+
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Secret<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         T::deserialize(deserializer).map(Secret)
