@@ -426,6 +426,50 @@ mod tests {
         assert_eq!(chunker.finish().unwrap().count, 1);
     }
 
+    /// A stand-in intake that answers `id-<n>` for each event `{"n": <n>, ...}`, and answers the
+    /// chunk holding event 0 last.
+    async fn ordering_intake() -> String {
+        use http_body_util::BodyExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            loop {
+                let (stream, _) = listener.accept().await.unwrap();
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(|request: hyper::Request<hyper::body::Incoming>| async move {
+                        let body = request.into_body().collect().await.unwrap().to_bytes();
+                        let body: Value = serde_json::from_slice(&body).unwrap();
+                        let ids: Vec<String> = body["jsons"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .map(|e| format!("id-{}", serde_json::from_str::<Value>(e.as_str().unwrap()).unwrap()["n"]))
+                            .collect();
+                        if ids[0] == "id-0" {
+                            tokio::time::sleep(Duration::from_millis(400)).await;
+                        }
+                        let reply = serde_json::to_vec(&json!({ "event_ids": ids })).unwrap();
+                        Ok::<_, std::convert::Infallible>(hyper::Response::new(http_body_util::Full::new(Bytes::from(reply))))
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new().serve_connection(hyper_util::rt::TokioIo::new(stream), service).await;
+                });
+            }
+        });
+        url
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn ids_come_back_in_input_order_when_chunks_finish_out_of_order() {
+        let url = ordering_intake().await;
+        let intake = Intake::new(&url, "ik", Duration::from_millis(1));
+        // 200 kB events: 47 a chunk, so 141 events make 3 chunks, the first answered last
+        let events: Vec<Value> = (0..141).map(|n| json!({"n": n, "pad": "x".repeat(200_000)})).collect();
+        let pushed = intake.push(&events).await.unwrap();
+        let expected: Vec<String> = (0..141).map(|n| format!("id-{n}")).collect();
+        assert_eq!(pushed.ids, expected);
+        assert_eq!(pushed.discarded, 0);
+    }
+
     #[test]
     fn control_characters_are_escaped() {
         let mut out = Vec::new();
