@@ -15,7 +15,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 
 use crate::__private::Construct;
-use crate::component::{AccountValidator, Action};
+use crate::component::{AccountValidator, Action, Input, Output};
 use crate::context::{ActionContext, ValidatorContext};
 use crate::descriptor::RunFuture;
 use crate::launch::Launch;
@@ -78,7 +78,7 @@ async fn execute<A: Action + Construct>(
     module: Result<Value, String>,
 ) -> Finished {
     let decoded = module.and_then(|m| {
-        crate::config::decode("module_configuration", "the platform", m).map_err(|e| e.to_string())
+        A::Module::__decode("module_configuration", "the platform", m).map_err(|e| e.to_string())
     });
     let module: A::Module = match decoded {
         Ok(module) => module,
@@ -100,7 +100,7 @@ async fn execute<A: Action + Construct>(
         }
     };
     let arguments: A::Arguments =
-        match crate::config::decode("arguments", "the platform", raw_arguments.clone()) {
+        match A::Arguments::__decode("arguments", "the platform", raw_arguments.clone()) {
             Ok(arguments) => arguments,
             Err(e) => {
                 return Finished {
@@ -124,7 +124,7 @@ async fn execute<A: Action + Construct>(
         ..Finished::default()
     };
     match outcome {
-        Ok(Ok(results)) => match serde_json::to_value(&results) {
+        Ok(Ok(results)) => match results.__to_value() {
             Ok(value) => finished.results = Some(value),
             Err(e) => finished.error = Some(format!("Results are invalid: {e}")),
         },
@@ -150,7 +150,7 @@ async fn validate<M: AccountValidator>(launch: Launch) -> ExitCode {
         return ExitCode::FAILURE;
     };
     let decoded = module.and_then(|m| {
-        crate::config::decode::<M>("module_configuration", "the platform", m)
+        M::__decode("module_configuration", "the platform", m)
             .map_err(|e| e.to_string())
     });
     let error = match decoded {

@@ -21,8 +21,25 @@ use crate::error::{ActionError, ConnectorError, TriggerError, ValidationError};
     label = "this type must derive `Deserialize` and `JsonSchema`",
     note = "arguments and configurations are deserialized from JSON and described in the manifests: add `#[derive(Deserialize, JsonSchema)]` to `{Self}`"
 )]
-pub trait Input: DeserializeOwned + JsonSchema + Send + Sync + 'static {}
-impl<T: DeserializeOwned + JsonSchema + Send + Sync + 'static> Input for T {}
+pub trait Input: Sized + Send + Sync + 'static {
+    /// Decodes a configuration value (errors name the field path).
+    #[doc(hidden)]
+    fn __decode(name: &str, origin: &str, value: serde_json::Value) -> Result<Self, crate::config::ConfigError>;
+    /// The schema in the Sekoia dialect.
+    #[doc(hidden)]
+    fn __schema() -> Result<serde_json::Value, crate::schema::SchemaError>;
+}
+
+// No supertraits on purpose: rustc then reports this trait's message, not serde's or schemars'.
+impl<T: DeserializeOwned + JsonSchema + Send + Sync + 'static> Input for T {
+    fn __decode(name: &str, origin: &str, value: serde_json::Value) -> Result<Self, crate::config::ConfigError> {
+        crate::config::decode(name, origin, value)
+    }
+
+    fn __schema() -> Result<serde_json::Value, crate::schema::SchemaError> {
+        crate::schema::schema_for::<T>()
+    }
+}
 
 /// What a component sends to the platform: action results and trigger events.
 ///
@@ -32,8 +49,25 @@ impl<T: DeserializeOwned + JsonSchema + Send + Sync + 'static> Input for T {}
     label = "this type must derive `Serialize` and `JsonSchema`",
     note = "results are serialized to JSON and described in the manifests: add `#[derive(Serialize, JsonSchema)]` to `{Self}` (a `Secret` is never serialized)"
 )]
-pub trait Output: Serialize + JsonSchema + Send + Sync + 'static {}
-impl<T: Serialize + JsonSchema + Send + Sync + 'static> Output for T {}
+pub trait Output: Send + Sync + 'static {
+    /// The JSON sent to the platform.
+    #[doc(hidden)]
+    fn __to_value(&self) -> Result<serde_json::Value, serde_json::Error>;
+    /// The schema in the Sekoia dialect (`()` gives `{}`).
+    #[doc(hidden)]
+    fn __schema() -> Result<serde_json::Value, crate::schema::SchemaError>;
+}
+
+// No supertraits on purpose: rustc then reports this trait's message, not serde's or schemars'.
+impl<T: Serialize + JsonSchema + Send + Sync + 'static> Output for T {
+    fn __to_value(&self) -> Result<serde_json::Value, serde_json::Error> {
+        serde_json::to_value(self)
+    }
+
+    fn __schema() -> Result<serde_json::Value, crate::schema::SchemaError> {
+        crate::schema::results::<T>()
+    }
+}
 
 /// The module configuration: implemented by `#[module(...)]`, never by hand.
 ///

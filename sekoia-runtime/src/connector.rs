@@ -12,6 +12,7 @@ use crate::context::{ConnectorContext, DefaultConnectorConfiguration};
 use crate::descriptor::RunFuture;
 use crate::intake::Intake;
 use crate::launch::Launch;
+use crate::component::Input;
 use crate::long_running::{Core, Thresholds, decode};
 
 pub(crate) fn runner<C: Connector + Construct>(launch: Launch) -> RunFuture {
@@ -49,7 +50,7 @@ async fn run<C: Connector + Construct>(launch: Launch) -> ExitCode {
     let module = match core
         .module_configuration(&launch)
         .await
-        .and_then(|m| decode::<C::Module>("module_configuration", m).map_err(|e| e.to_string()))
+        .and_then(|m| C::Module::__decode("module_configuration", "the platform", m).map_err(|e| e.to_string()))
     {
         Ok(module) => module,
         Err(e) => return core.configuration_error(&e).await,
@@ -63,7 +64,7 @@ async fn run<C: Connector + Construct>(launch: Launch) -> ExitCode {
             Ok(part) => part,
             Err(e) => return core.configuration_error(&e.to_string()).await,
         };
-    let configuration = match decode::<C::Configuration>("connector_configuration", raw) {
+    let configuration = match C::Configuration::__decode("connector_configuration", "the platform", raw) {
         Ok(configuration) => configuration,
         Err(e) => return core.configuration_error(&e.to_string()).await,
     };

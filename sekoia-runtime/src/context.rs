@@ -284,7 +284,7 @@ impl<T: Trigger> TriggerContext<T> {
         directory: Option<&Path>,
         remove: bool,
     ) -> Result<(), TriggerError> {
-        let event = serde_json::to_value(event)
+        let event = crate::component::Output::__to_value(event)
             .map_err(|e| TriggerError::new(format!("event `{name}` is not JSON: {e}")))?;
         let mut body =
             json!({"name": name, "event": event, "request_id": uuid::Uuid::new_v4().to_string()});

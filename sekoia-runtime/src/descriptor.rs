@@ -106,7 +106,7 @@ impl ModuleDescriptor {
             description,
             origin,
             type_name: std::any::type_name::<M>,
-            configuration: crate::schema::module_configuration::<M>,
+            configuration: <M as crate::component::Input>::__schema,
             validator,
         }
     }
@@ -152,8 +152,8 @@ impl ComponentDescriptor {
             kind: Kind::Action,
             identity,
             module_type_name: std::any::type_name::<A::Module>,
-            arguments: crate::schema::arguments::<A::Arguments>,
-            results: Some(crate::schema::results::<A::Results>),
+            arguments: <A::Arguments as crate::component::Input>::__schema,
+            results: Some(<A::Results as crate::component::Output>::__schema),
             run: crate::action::runner::<A>,
         }
     }
@@ -164,8 +164,8 @@ impl ComponentDescriptor {
             kind: Kind::Trigger,
             identity,
             module_type_name: std::any::type_name::<T::Module>,
-            arguments: crate::schema::arguments::<T::Configuration>,
-            results: Some(crate::schema::results::<T::Results>),
+            arguments: <T::Configuration as crate::component::Input>::__schema,
+            results: Some(<T::Results as crate::component::Output>::__schema),
             run: crate::trigger::runner::<T>,
         }
     }
@@ -176,7 +176,7 @@ impl ComponentDescriptor {
             kind: Kind::Connector,
             identity,
             module_type_name: std::any::type_name::<C::Module>,
-            arguments: crate::schema::arguments::<C::Configuration>,
+            arguments: <C::Configuration as crate::component::Input>::__schema,
             results: None,
             run: crate::connector::runner::<C>,
         }

@@ -97,21 +97,25 @@ impl LogShipper {
     /// Sends what is waiting; on failure the entries stay queued, before newer ones.
     pub(crate) async fn flush(&self) -> Result<(), PlatformError> {
         let _sending = self.sending.lock().await;
-        let batch = std::mem::take(&mut self.state().buffer);
-        if batch.is_empty() {
-            return Ok(());
-        }
-        let logs: Vec<Value> = batch
-            .iter()
-            .map(|e| json!({"date": python_isoformat(&e.date), "level": e.level.as_str(), "message": e.message}))
-            .collect();
-        match self.platform.send_logs(&json!({ "logs": logs })).await {
-            Ok(()) => Ok(()),
-            Err(e) => {
+        loop {
+            // at most a batch a request, however many came in meanwhile
+            let batch: Vec<LogEntry> = {
+                let mut state = self.state();
+                let count = state.buffer.len().min(BATCH_SIZE);
+                state.buffer.drain(..count).collect()
+            };
+            if batch.is_empty() {
+                return Ok(());
+            }
+            let logs: Vec<Value> = batch
+                .iter()
+                .map(|e| json!({"date": python_isoformat(&e.date), "level": e.level.as_str(), "message": e.message}))
+                .collect();
+            if let Err(e) = self.platform.send_logs(&json!({ "logs": logs })).await {
                 let mut state = self.state();
                 let newer = std::mem::replace(&mut state.buffer, batch);
                 state.buffer.extend(newer);
-                Err(e)
+                return Err(e);
             }
         }
     }

@@ -37,11 +37,6 @@ pub fn schema_for<T: JsonSchema>() -> Result<Value, SchemaError> {
     Ok(value)
 }
 
-/// The `arguments` of a component: action arguments, trigger or connector configuration.
-pub(crate) fn arguments<T: JsonSchema>() -> Result<Value, SchemaError> {
-    schema_for::<T>()
-}
-
 /// The `results` of an action or trigger: `()` gives `{}` (no results).
 pub(crate) fn results<T: JsonSchema>() -> Result<Value, SchemaError> {
     let value = schema_for::<T>()?;
@@ -49,11 +44,6 @@ pub(crate) fn results<T: JsonSchema>() -> Result<Value, SchemaError> {
         return Ok(Value::Object(Map::new()));
     }
     Ok(value)
-}
-
-/// The module's `configuration`.
-pub(crate) fn module_configuration<T: JsonSchema>() -> Result<Value, SchemaError> {
-    schema_for::<T>()
 }
 
 /// Rewrites a root schema produced by schemars into the Sekoia dialect.

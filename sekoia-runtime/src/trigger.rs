@@ -8,7 +8,8 @@ use crate::component::Trigger;
 use crate::context::TriggerContext;
 use crate::descriptor::RunFuture;
 use crate::launch::Launch;
-use crate::long_running::{Core, Thresholds, decode};
+use crate::component::Input;
+use crate::long_running::{Core, Thresholds};
 
 pub(crate) fn runner<T: Trigger + Construct>(launch: Launch) -> RunFuture {
     Box::pin(run::<T>(launch))
@@ -26,16 +27,16 @@ async fn run<T: Trigger + Construct>(launch: Launch) -> ExitCode {
     let module = match core
         .module_configuration(&launch)
         .await
-        .and_then(|m| decode::<T::Module>("module_configuration", m).map_err(|e| e.to_string()))
+        .and_then(|m| T::Module::__decode("module_configuration", "the platform", m).map_err(|e| e.to_string()))
     {
         Ok(module) => module,
         Err(e) => return core.configuration_error(&e).await,
     };
-    let configuration = match launch
-        .config
-        .typed::<T::Configuration>("trigger_configuration")
-    {
-        Ok(Some(configuration)) => configuration,
+    let configuration = match launch.config.json("trigger_configuration") {
+        Ok(Some((value, origin))) => match T::Configuration::__decode("trigger_configuration", &origin, value) {
+            Ok(configuration) => configuration,
+            Err(e) => return core.configuration_error(&e.to_string()).await,
+        },
         Ok(None) => {
             return core
                 .configuration_error(&launch.config.missing("trigger_configuration").to_string())
