@@ -11,6 +11,7 @@ use proc_macro::TokenStream;
 mod attr;
 mod ctxt;
 mod expand;
+mod suggest;
 mod valid;
 
 /// See `sekoia_runtime::module`.

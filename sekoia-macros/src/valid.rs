@@ -5,6 +5,7 @@ use syn::{Expr, ExprArray, ExprLit, Fields, Item, ItemStruct, Lit, LitStr};
 
 use crate::attr::Args;
 use crate::ctxt::Ctxt;
+use crate::suggest::unknown_argument;
 
 /// The module categories Sekoia accepts.
 pub const CATEGORIES: &[&str] = &[
@@ -39,7 +40,7 @@ impl Kind {
         }
     }
 
-    fn trait_name(self) -> &'static str {
+    pub(crate) fn trait_name(self) -> &'static str {
         match self {
             Kind::Action => "Action",
             Kind::Trigger => "Trigger",
@@ -48,8 +49,9 @@ impl Kind {
     }
 }
 
-const MODULE_KEYS: &[&str] = &["name", "slug", "uuid", "categories", "description"];
-const COMPONENT_KEYS: &[&str] = &["name", "description", "uuid", "docker_parameters", "slug"];
+pub(crate) const MODULE_KEYS: &[&str] = &["name", "slug", "uuid", "categories", "description"];
+pub(crate) const COMPONENT_KEYS: &[&str] =
+    &["name", "description", "uuid", "docker_parameters", "slug"];
 
 /// A checked `#[module(...)]`.
 pub struct ModuleSpec {
@@ -260,84 +262,6 @@ fn known_args<'a>(
     known
 }
 
-/// What to say of an unknown argument, and the key it was probably meant to be.
-fn unknown_argument(
-    attribute: &str,
-    kind: Option<Kind>,
-    key: &str,
-    keys: &[&'static str],
-) -> (String, Option<&'static str>) {
-    let unknown = format!("unknown #[{attribute}] argument `{key}`");
-    if let Some(hint) = kind.and_then(|kind| trait_item_hint(kind, key)) {
-        return (format!("{unknown}; {hint}"), None);
-    }
-    if kind.is_none() && key == "version" {
-        let hint = "the module version is the `version` of the module's Cargo.toml";
-        return (format!("{unknown}; {hint}"), None);
-    }
-    let expected = keys
-        .iter()
-        .map(|k| format!("`{k}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    match closest(key, keys) {
-        Some(meant) => (
-            format!("{unknown}; did you mean `{meant}`? expected one of {expected}"),
-            Some(meant),
-        ),
-        None => (format!("{unknown}; expected one of {expected}"), None),
-    }
-}
-
-/// Where an argument that belongs to the component's trait impl is written.
-fn trait_item_hint(kind: Kind, key: &str) -> Option<String> {
-    let item = match (kind, key) {
-        (_, "module") => "type Module = ...;",
-        (Kind::Action, "arguments" | "args" | "configuration" | "config") => {
-            "type Arguments = ...;"
-        }
-        (Kind::Trigger | Kind::Connector, "arguments" | "args" | "configuration" | "config") => {
-            "type Configuration = ...;"
-        }
-        (Kind::Action | Kind::Trigger, "results" | "events") => "type Results = ...;",
-        (Kind::Trigger | Kind::Connector, "seconds_without_events") => {
-            "const SECONDS_WITHOUT_EVENTS: u64 = ...;"
-        }
-        (Kind::Trigger | Kind::Connector, "last_heartbeat_threshold") => {
-            "const LAST_HEARTBEAT_THRESHOLD: u64 = ...;"
-        }
-        _ => return None,
-    };
-    Some(format!(
-        "it is not an argument but part of the trait impl: write `{item}` in `impl {} for ...`",
-        kind.trait_name()
-    ))
-}
-
-/// The key `key` is most likely a misspelling of, if any.
-fn closest(key: &str, keys: &[&'static str]) -> Option<&'static str> {
-    let limit = (key.chars().count() / 3).max(1);
-    keys.iter()
-        .map(|k| (edit_distance(key, k), *k))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
-}
-
 /// `a`, `a and b`, `a, b and c`.
 fn and_list(items: &[&str]) -> String {
     match items {
@@ -531,19 +455,6 @@ mod tests {
         for bad in ["", "Testhttp", "1abc", "_a", "a b", "é"] {
             assert!(!is_slug(bad), "{bad}");
         }
-    }
-
-    #[test]
-    fn misspelt_keys_are_recognised() {
-        assert_eq!(closest("nam", MODULE_KEYS), Some("name"));
-        assert_eq!(closest("catgories", MODULE_KEYS), Some("categories"));
-        assert_eq!(closest("uid", COMPONENT_KEYS), Some("uuid"));
-        assert_eq!(
-            closest("docker_parameter", COMPONENT_KEYS),
-            Some("docker_parameters")
-        );
-        assert_eq!(closest("colour", MODULE_KEYS), None);
-        assert_eq!(closest("timeout", COMPONENT_KEYS), None);
     }
 
     #[test]

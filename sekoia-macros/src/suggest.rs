@@ -1,0 +1,101 @@
+//! What to tell an author who wrote an argument the attribute does not know: the argument they
+//! probably meant, or where that item really goes.
+
+use crate::valid::Kind;
+
+/// What to say of an unknown argument, and the key it was probably meant to be.
+pub fn unknown_argument(
+    attribute: &str,
+    kind: Option<Kind>,
+    key: &str,
+    keys: &[&'static str],
+) -> (String, Option<&'static str>) {
+    let unknown = format!("unknown #[{attribute}] argument `{key}`");
+    if let Some(hint) = kind.and_then(|kind| trait_item_hint(kind, key)) {
+        return (format!("{unknown}; {hint}"), None);
+    }
+    if kind.is_none() && key == "version" {
+        let hint = "the module version is the `version` of the module's Cargo.toml";
+        return (format!("{unknown}; {hint}"), None);
+    }
+    let expected = keys
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    match closest(key, keys) {
+        Some(meant) => (
+            format!("{unknown}; did you mean `{meant}`? expected one of {expected}"),
+            Some(meant),
+        ),
+        None => (format!("{unknown}; expected one of {expected}"), None),
+    }
+}
+
+/// Where an argument that belongs to the component's trait impl is written.
+fn trait_item_hint(kind: Kind, key: &str) -> Option<String> {
+    let item = match (kind, key) {
+        (_, "module") => "type Module = ...;",
+        (Kind::Action, "arguments" | "args" | "configuration" | "config") => {
+            "type Arguments = ...;"
+        }
+        (Kind::Trigger | Kind::Connector, "arguments" | "args" | "configuration" | "config") => {
+            "type Configuration = ...;"
+        }
+        (Kind::Action | Kind::Trigger, "results" | "events") => "type Results = ...;",
+        (Kind::Trigger | Kind::Connector, "seconds_without_events") => {
+            "const SECONDS_WITHOUT_EVENTS: u64 = ...;"
+        }
+        (Kind::Trigger | Kind::Connector, "last_heartbeat_threshold") => {
+            "const LAST_HEARTBEAT_THRESHOLD: u64 = ...;"
+        }
+        _ => return None,
+    };
+    Some(format!(
+        "it is not an argument but part of the trait impl: write `{item}` in `impl {} for ...`",
+        kind.trait_name()
+    ))
+}
+
+/// The key `key` is most likely a misspelling of, if any.
+fn closest(key: &str, keys: &[&'static str]) -> Option<&'static str> {
+    let limit = (key.chars().count() / 3).max(1);
+    keys.iter()
+        .map(|k| (edit_distance(key, k), *k))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::valid::{COMPONENT_KEYS, MODULE_KEYS};
+
+    #[test]
+    fn misspelt_keys_are_recognised() {
+        assert_eq!(closest("nam", MODULE_KEYS), Some("name"));
+        assert_eq!(closest("catgories", MODULE_KEYS), Some("categories"));
+        assert_eq!(closest("uid", COMPONENT_KEYS), Some("uuid"));
+        assert_eq!(
+            closest("docker_parameter", COMPONENT_KEYS),
+            Some("docker_parameters")
+        );
+        assert_eq!(closest("colour", MODULE_KEYS), None);
+        assert_eq!(closest("timeout", COMPONENT_KEYS), None);
+    }
+}
