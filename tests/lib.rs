@@ -34,17 +34,37 @@ pub fn read_json(path: &Path) -> serde_json::Value {
 pub fn example_binary(package: &str) -> PathBuf {
     static BUILT: OnceLock<()> = OnceLock::new();
     BUILT.get_or_init(|| {
-        let status = std::process::Command::new(env!("CARGO"))
-            .args(["build", "--quiet", "-p", "testhttp", "-p", "sample", "-p", "conformance"])
-            .current_dir(repo_root())
-            .status()
-            .expect("cargo runs");
+        let mut build = std::process::Command::new(env!("CARGO"));
+        build.args(["build", "--quiet", "-p", "testhttp", "-p", "sample", "-p", "conformance"]).current_dir(repo_root());
+        without_package_env(&mut build);
+        let status = build.status().expect("cargo runs");
         assert!(status.success(), "building the example modules failed");
     });
     let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target"));
     let binary = target.join("debug").join(package);
     assert!(binary.exists(), "{} was not built", binary.display());
     binary
+}
+
+/// Removes the variables cargo sets for the package being tested from a nested cargo command:
+/// build scripts that watch them (ring's) would otherwise rebuild everything between runs.
+pub fn without_package_env(command: &mut std::process::Command) {
+    const PREFIXES: [&str; 8] = [
+        "CARGO_PKG_",
+        "CARGO_MANIFEST_",
+        "CARGO_CRATE_",
+        "CARGO_BIN_",
+        "CARGO_CFG_",
+        "CARGO_PRIMARY_PACKAGE",
+        "CARGO_TARGET_TMPDIR",
+        "CARGO_RUSTC_CURRENT_DIR",
+    ];
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy().into_owned();
+        if PREFIXES.iter().any(|prefix| name.starts_with(prefix)) {
+            command.env_remove(&name);
+        }
+    }
 }
 
 /// Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held.

@@ -17,7 +17,12 @@ mod run;
 
 /// Cargo calls `cargo-sekoia sekoia <args>`; `cargo-sekoia <args>` works too.
 #[derive(Parser)]
-#[command(name = "cargo sekoia", bin_name = "cargo sekoia", version, about = "Create, check and run Sekoia.io modules written in Rust")]
+#[command(
+    name = "cargo sekoia",
+    bin_name = "cargo sekoia",
+    version,
+    about = "Create, check and run Sekoia.io modules written in Rust"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -154,6 +154,12 @@ impl Emulator {
         &self.url
     }
 
+    /// `<url>/pages`: the base URL of the [test pages](crate#test-pages), e.g. the `base_url` of a
+    /// connector that GETs `<base_url>/events`.
+    pub fn pages_url(&self) -> String {
+        format!("{}/pages", self.url)
+    }
+
     /// The secrets the platform holds now: those given to the builder, updated by any
     /// `"finished"` status update that carried `secrets` (merged key by key).
     pub fn secrets(&self) -> Value {

@@ -11,6 +11,7 @@
 //! | `POST /logs` `{"logs": [{"date", "level", "message"}]}` | `200 {}` |
 //! | `GET /secrets` | `200 {"value": <secrets>}` |
 //! | `POST /batch` `{"intake_key", "jsons": [<event as a JSON string>...]}` | `200 {"event_ids": [<one UUID per event>]}` |
+//! | `GET /pages/hello`, `/pages/json`, `/pages/entries`, `/pages/events` | test pages for modules that fetch something, see below |
 //! | anything else | `404` (unknown path) or `405` (wrong method), with a JSON error |
 //!
 //! Bodies are checked against the platform contract (fields and their types, log levels, a
@@ -84,6 +85,31 @@
 //! `SIGTERM` when a predicate on the emulator holds ([`ModuleRun::stop_when`]) or after a delay,
 //! and kill it at a timeout (60 s by default, so that no test hangs).
 //!
+//! # Test pages
+//!
+//! So that a module that fetches a third-party resource can run offline, the emulator also
+//! serves a few fixed pages under [`Emulator::pages_url`] (`<url>/pages`): `GET /pages/hello`
+//! (`text/plain` [`HELLO_TEXT`]), `GET /pages/json` (a small JSON object), `GET /pages/entries`
+//! (a JSON array of `{"id", "value", "timestamp"}` entries) and `GET /pages/events` (a JSON
+//! array of events, behind `Authorization: Bearer <any token>`: a connector that GETs
+//! `<base_url>/events` works with `base_url = <url>/pages`). They are recorded like every
+//! request but are not part of the platform: no platform token is checked on them.
+//!
+//! ```
+//! use std::io::{Read, Write};
+//! use std::net::TcpStream;
+//! use sekoia_emulator::{Emulator, HELLO_TEXT};
+//!
+//! let emulator = Emulator::start();
+//! let mut stream = TcpStream::connect(emulator.addr()).unwrap();
+//! write!(stream, "GET /pages/hello HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n").unwrap();
+//! let mut answer = String::new();
+//! stream.read_to_string(&mut answer).unwrap();
+//! assert!(answer.starts_with("HTTP/1.1 200"));
+//! assert!(answer.ends_with(HELLO_TEXT));
+//! assert_eq!(emulator.pages_url(), format!("{}/pages", emulator.url()));
+//! ```
+//!
 //! # Live view
 //!
 //! [`Emulator::subscribe`] returns a `std::sync::mpsc::Receiver` fed with every request as it
@@ -99,6 +125,7 @@ mod inspection;
 mod intake;
 mod logs;
 mod output;
+mod pages;
 mod platform;
 mod recording;
 mod run;
@@ -113,6 +140,7 @@ pub use emulator::Emulator;
 pub use error::{EmulatorError, RunError};
 pub use intake::DEFAULT_MAX_BATCH_BYTES;
 pub use logs::{LOG_LEVELS, LogEntry};
+pub use pages::{HELLO_TEXT, PAGES, PAGES_PREFIX};
 pub use recording::RecordedRequest;
 pub use run::{DEFAULT_STOP_GRACE, DEFAULT_TIMEOUT, DEFAULT_TOKEN, ModuleRun};
 pub use running::{ModulePorts, RunOutcome, RunningModule};

@@ -12,7 +12,7 @@ use crate::answer::Answer;
 use crate::intake::{Batch, EventIds, parse_batch};
 use crate::recording::{RecordedRequest, Recorder};
 use crate::script::{Reply, ReplyAction, Scripts};
-use crate::{callback, logs};
+use crate::{callback, logs, pages};
 
 /// The paths the platform serves, with their methods.
 pub(crate) const ENDPOINTS: [(&str, &[&str]); 4] = [
@@ -161,6 +161,14 @@ impl Platform {
     }
 
     fn default_answer(&self, request: &Incoming, parsed: &Parsed) -> Answer {
+        if pages::is_page(&request.path) {
+            let authorization = request
+                .headers
+                .iter()
+                .find(|(name, _)| name == "authorization")
+                .map(|(_, value)| value.as_str());
+            return pages::answer(&request.method, &request.path, authorization);
+        }
         let Some((path, methods)) = ENDPOINTS.iter().find(|(path, _)| *path == request.path) else {
             let known: Vec<&str> = ENDPOINTS.iter().map(|(path, _)| *path).collect();
             return Answer::json(
