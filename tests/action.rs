@@ -7,11 +7,16 @@ use sekoia_tests::example_binary;
 use serde_json::{Value, json};
 
 fn conformance(command: &str) -> ModuleRun {
-    ModuleRun::new(example_binary("conformance"), command).env("SEKOIA_RETRY_UNIT_MS", "1").timeout(Duration::from_secs(30))
+    ModuleRun::new(example_binary("conformance"), command)
+        .env("SEKOIA_RETRY_UNIT_MS", "1")
+        .timeout(Duration::from_secs(30))
 }
 
 fn with_secrets() -> Emulator {
-    Emulator::builder().secrets(json!({"api_key": "s3cr3t-k3y"})).require_token("tok").start()
+    Emulator::builder()
+        .secrets(json!({"api_key": "s3cr3t-k3y"}))
+        .require_token("tok")
+        .start()
 }
 
 fn finished(emulator: &Emulator) -> Value {
@@ -24,16 +29,27 @@ fn finished(emulator: &Emulator) -> Value {
 #[test]
 fn running_asks_for_secrets_then_finished_carries_results_and_logs() {
     let emulator = with_secrets();
-    let outcome = conformance("Noop").module_configuration(json!({})).arguments(json!({"value": "x"})).run(&emulator).unwrap();
+    let outcome = conformance("Noop")
+        .module_configuration(json!({}))
+        .arguments(json!({"value": "x"}))
+        .run(&emulator)
+        .unwrap();
     assert!(outcome.success(), "{outcome}");
     let updates = emulator.status_updates();
     assert_eq!(updates.len(), 2, "{outcome}");
-    assert_eq!(updates[0], json!({"status": "running", "need_secrets": true}));
+    assert_eq!(
+        updates[0],
+        json!({"status": "running", "need_secrets": true})
+    );
     let last = &updates[1];
     assert_eq!(last["results"], json!({"value": "x"}));
     let logs = last["logs"].as_str().unwrap();
     assert!(logs.ends_with(": info: noop\n"), "{logs}");
-    assert_eq!(last.as_object().unwrap().len(), 3, "only status, results and logs: {last}");
+    assert_eq!(
+        last.as_object().unwrap().len(),
+        3,
+        "only status, results and logs: {last}"
+    );
     for request in &outcome.requests {
         assert_eq!(request.authorization(), Some("Bearer tok"));
     }
@@ -50,8 +66,14 @@ fn the_request_action_does_a_real_request() {
         .unwrap();
     assert!(outcome.success(), "{outcome}");
     let results = &finished(&emulator)["results"];
-    assert_eq!(results["status_code"], 404, "the emulator answers 404 on that path: {results}");
-    assert!(results["text"].as_str().unwrap().contains("/nowhere"), "{results}");
+    assert_eq!(
+        results["status_code"], 404,
+        "the emulator answers 404 on that path: {results}"
+    );
+    assert!(
+        results["text"].as_str().unwrap().contains("/nowhere"),
+        "{results}"
+    );
     assert_eq!(results["headers"]["content-type"], "application/json");
     let fetched = emulator.requests_to("/nowhere");
     assert_eq!(fetched[0].header("accept"), Some("application/json"));
@@ -65,9 +87,17 @@ fn argument_errors_name_the_field() {
         .arguments(json!({"url": "http://127.0.0.1:9", "method": "get", "headers": {"x": 1}}))
         .run(&emulator)
         .unwrap();
-    assert!(outcome.success(), "the error is reported, the process does not fail: {outcome}");
+    assert!(
+        outcome.success(),
+        "the error is reported, the process does not fail: {outcome}"
+    );
     let error = finished(&emulator)["error"].as_str().unwrap().to_owned();
-    assert!(error.contains("`arguments`") && error.contains("at `headers.x`") && error.contains("invalid type"), "{error}");
+    assert!(
+        error.contains("`arguments`")
+            && error.contains("at `headers.x`")
+            && error.contains("invalid type"),
+        "{error}"
+    );
 
     let emulator = Emulator::start();
     ModuleRun::new(example_binary("testhttp"), "Request")
@@ -76,22 +106,40 @@ fn argument_errors_name_the_field() {
         .run(&emulator)
         .unwrap();
     let error = finished(&emulator)["error"].as_str().unwrap().to_owned();
-    assert!(error.contains("at `method`") && error.contains("unknown variant `fetch`"), "{error}");
+    assert!(
+        error.contains("at `method`") && error.contains("unknown variant `fetch`"),
+        "{error}"
+    );
 }
 
 #[test]
 fn malformed_and_missing_configuration_is_reported_not_panicked() {
     let emulator = with_secrets();
-    let outcome = conformance("Noop").module_configuration(json!({})).config_value("arguments", "{oops").run(&emulator).unwrap();
+    let outcome = conformance("Noop")
+        .module_configuration(json!({}))
+        .config_value("arguments", "{oops")
+        .run(&emulator)
+        .unwrap();
     assert!(outcome.success(), "{outcome}");
     let error = finished(&emulator)["error"].as_str().unwrap().to_owned();
-    assert!(error.contains("configuration value `arguments`") && error.contains("not valid JSON"), "{error}");
+    assert!(
+        error.contains("configuration value `arguments`") && error.contains("not valid JSON"),
+        "{error}"
+    );
 
     // without a callback URL nothing can be reported: a clear message and a failure status
     let emulator = Emulator::start();
-    let outcome = conformance("Noop").unset("url_callback").arguments(json!({"value": "x"})).run(&emulator).unwrap();
+    let outcome = conformance("Noop")
+        .unset("url_callback")
+        .arguments(json!({"value": "x"}))
+        .run(&emulator)
+        .unwrap();
     assert!(!outcome.success());
-    assert!(outcome.stderr.contains("`url_callback` is missing") && outcome.stderr.contains("URL_CALLBACK"), "{outcome}");
+    assert!(
+        outcome.stderr.contains("`url_callback` is missing")
+            && outcome.stderr.contains("URL_CALLBACK"),
+        "{outcome}"
+    );
     assert!(!outcome.stderr.contains("panicked"), "{outcome}");
 }
 
@@ -99,27 +147,48 @@ fn malformed_and_missing_configuration_is_reported_not_panicked() {
 fn module_configuration_errors_name_the_missing_field() {
     // no secret on the platform side: api_key stays missing
     let emulator = Emulator::start();
-    conformance("Noop").module_configuration(json!({})).arguments(json!({"value": "x"})).run(&emulator).unwrap();
+    conformance("Noop")
+        .module_configuration(json!({}))
+        .arguments(json!({"value": "x"}))
+        .run(&emulator)
+        .unwrap();
     let error = finished(&emulator)["error"].as_str().unwrap().to_owned();
-    assert!(error.contains("`module_configuration`") && error.contains("missing field `api_key`"), "{error}");
+    assert!(
+        error.contains("`module_configuration`") && error.contains("missing field `api_key`"),
+        "{error}"
+    );
 }
 
 #[test]
 fn configuration_may_come_from_environment_variables_plain_or_base64() {
     for base64 in [false, true] {
         let emulator = with_secrets();
-        let run = conformance("Noop").module_configuration(json!({})).arguments(json!({"value": "env"}));
-        let run = if base64 { run.via_env_base64() } else { run.via_env() };
+        let run = conformance("Noop")
+            .module_configuration(json!({}))
+            .arguments(json!({"value": "env"}));
+        let run = if base64 {
+            run.via_env_base64()
+        } else {
+            run.via_env()
+        };
         let outcome = run.run(&emulator).unwrap();
         assert!(outcome.success(), "{outcome}");
-        assert_eq!(finished(&emulator)["results"], json!({"value": "env"}), "base64: {base64}");
+        assert_eq!(
+            finished(&emulator)["results"],
+            json!({"value": "env"}),
+            "base64: {base64}"
+        );
     }
 }
 
 #[test]
 fn a_panic_is_the_actions_error() {
     let emulator = with_secrets();
-    let outcome = conformance("Boom").module_configuration(json!({})).arguments(json!({"message": "kaput"})).run(&emulator).unwrap();
+    let outcome = conformance("Boom")
+        .module_configuration(json!({}))
+        .arguments(json!({"message": "kaput"}))
+        .run(&emulator)
+        .unwrap();
     assert!(outcome.success(), "{outcome}");
     let error = finished(&emulator)["error"].as_str().unwrap().to_owned();
     assert!(error.contains("panicked: boom: kaput"), "{error}");
@@ -128,20 +197,60 @@ fn a_panic_is_the_actions_error() {
 #[test]
 fn callback_is_retried_on_5xx_but_not_on_4xx_and_409_is_success() {
     let emulator = with_secrets();
-    emulator.script(Method::Patch, "/callback", [Reply::normal(), Reply::status(500), Reply::drop_connection(), Reply::status(503)]);
-    let outcome = conformance("Noop").module_configuration(json!({})).arguments(json!({"value": "x"})).run(&emulator).unwrap();
+    emulator.script(
+        Method::Patch,
+        "/callback",
+        [
+            Reply::normal(),
+            Reply::status(500),
+            Reply::drop_connection(),
+            Reply::status(503),
+        ],
+    );
+    let outcome = conformance("Noop")
+        .module_configuration(json!({}))
+        .arguments(json!({"value": "x"}))
+        .run(&emulator)
+        .unwrap();
     assert!(outcome.success(), "{outcome}");
-    assert_eq!(emulator.requests_to("/callback").len(), 5, "running + 3 failures + the delivered finished: {outcome}");
+    assert_eq!(
+        emulator.requests_to("/callback").len(),
+        5,
+        "running + 3 failures + the delivered finished: {outcome}"
+    );
 
     let emulator = with_secrets();
-    emulator.script(Method::Patch, "/callback", [Reply::normal(), Reply::status(400)]);
-    let outcome = conformance("Noop").module_configuration(json!({})).arguments(json!({"value": "x"})).run(&emulator).unwrap();
-    assert!(!outcome.success(), "an undelivered result is a failure: {outcome}");
-    assert_eq!(emulator.requests_to("/callback").len(), 2, "no retry on 4xx: {outcome}");
+    emulator.script(
+        Method::Patch,
+        "/callback",
+        [Reply::normal(), Reply::status(400)],
+    );
+    let outcome = conformance("Noop")
+        .module_configuration(json!({}))
+        .arguments(json!({"value": "x"}))
+        .run(&emulator)
+        .unwrap();
+    assert!(
+        !outcome.success(),
+        "an undelivered result is a failure: {outcome}"
+    );
+    assert_eq!(
+        emulator.requests_to("/callback").len(),
+        2,
+        "no retry on 4xx: {outcome}"
+    );
 
     let emulator = with_secrets();
-    emulator.script(Method::Patch, "/callback", [Reply::normal(), Reply::status(409)]);
-    let outcome = conformance("Noop").module_configuration(json!({})).arguments(json!({"value": "x"})).run(&emulator).unwrap();
+    emulator.script(
+        Method::Patch,
+        "/callback",
+        [Reply::normal(), Reply::status(409)],
+    );
+    let outcome = conformance("Noop")
+        .module_configuration(json!({}))
+        .arguments(json!({"value": "x"}))
+        .run(&emulator)
+        .unwrap();
     assert!(outcome.success(), "409 means already finished: {outcome}");
     assert_eq!(emulator.requests_to("/callback").len(), 2);
 }
@@ -159,54 +268,101 @@ fn json_arguments_and_results_round_trip_through_files() {
     assert!(outcome.success(), "{outcome}");
     let results = finished(&emulator)["results"].clone();
     let file = results["events_path"].as_str().expect("answered as a file");
-    assert!(file.starts_with("events-") && file.ends_with(".json"), "{file}");
-    let written: Value = serde_json::from_slice(&std::fs::read(outcome.data_dir.path().join(file)).unwrap()).unwrap();
+    assert!(
+        file.starts_with("events-") && file.ends_with(".json"),
+        "{file}"
+    );
+    let written: Value =
+        serde_json::from_slice(&std::fs::read(outcome.data_dir.path().join(file)).unwrap())
+            .unwrap();
     assert_eq!(written, events);
 
     let emulator = with_secrets();
-    conformance("Files").module_configuration(json!({})).arguments(json!({"events": events})).run(&emulator).unwrap();
-    assert_eq!(finished(&emulator)["results"], json!({"events": events}), "inline in, inline out");
+    conformance("Files")
+        .module_configuration(json!({}))
+        .arguments(json!({"events": events}))
+        .run(&emulator)
+        .unwrap();
+    assert_eq!(
+        finished(&emulator)["results"],
+        json!({"events": events}),
+        "inline in, inline out"
+    );
 }
 
 #[test]
 fn outputs_and_updated_secrets_are_sent_with_the_results() {
     let emulator = with_secrets();
-    let outcome = conformance("Rotate").module_configuration(json!({})).arguments(json!({})).run(&emulator).unwrap();
+    let outcome = conformance("Rotate")
+        .module_configuration(json!({}))
+        .arguments(json!({}))
+        .run(&emulator)
+        .unwrap();
     assert!(outcome.success(), "{outcome}");
     let last = finished(&emulator);
     assert_eq!(last["outputs"], json!({"rotated": true}));
     assert_eq!(last["secrets"], json!({"api_key": "rotated-key"}));
-    assert!(last["logs"].as_str().unwrap().contains("warning: rotating a key of 10 characters"), "{last}");
+    assert!(
+        last["logs"]
+            .as_str()
+            .unwrap()
+            .contains("warning: rotating a key of 10 characters"),
+        "{last}"
+    );
 }
 
 #[test]
 fn secrets_never_reach_logs_or_errors() {
     let emulator = with_secrets();
-    let outcome = conformance("Leak").module_configuration(json!({})).arguments(json!({"reason": "denied"})).run(&emulator).unwrap();
+    let outcome = conformance("Leak")
+        .module_configuration(json!({}))
+        .arguments(json!({"reason": "denied"}))
+        .run(&emulator)
+        .unwrap();
     assert!(outcome.success(), "{outcome}");
     let last = finished(&emulator);
     let text = last.to_string();
     assert!(!text.contains("s3cr3t-k3y"), "{text}");
     assert!(!outcome.stderr.contains("s3cr3t-k3y"), "{}", outcome.stderr);
     assert_eq!(last["error"], "denied (key [REDACTED])");
-    assert!(last["logs"].as_str().unwrap().contains("calling with key [REDACTED] - Context: {\"key\": \"[REDACTED]\"}"), "{last}");
+    assert!(
+        last["logs"]
+            .as_str()
+            .unwrap()
+            .contains("calling with key [REDACTED] - Context: {\"key\": \"[REDACTED]\"}"),
+        "{last}"
+    );
 }
 
 #[test]
 fn the_account_validator_reports_success_or_the_reason() {
     // the configuration being validated comes whole, secrets included
     let emulator = Emulator::start();
-    let outcome = conformance("validate_module_configuration").module_configuration(json!({"api_key": "good-key"})).run(&emulator).unwrap();
+    let outcome = conformance("validate_module_configuration")
+        .module_configuration(json!({"api_key": "good-key"}))
+        .run(&emulator)
+        .unwrap();
     assert!(outcome.success(), "{outcome}");
     let updates = emulator.status_updates();
-    assert_eq!(updates[0], json!({"status": "running"}), "the Python SDK sends no need_secrets here");
-    assert_eq!(updates[1], json!({"status": "finished", "results": {"success": true}}));
+    assert_eq!(
+        updates[0],
+        json!({"status": "running"}),
+        "the Python SDK sends no need_secrets here"
+    );
+    assert_eq!(
+        updates[1],
+        json!({"status": "finished", "results": {"success": true}})
+    );
 
     let emulator = Emulator::start();
-    conformance("validate_module_configuration").module_configuration(json!({"api_key": "bad-key"})).run(&emulator).unwrap();
+    conformance("validate_module_configuration")
+        .module_configuration(json!({"api_key": "bad-key"}))
+        .run(&emulator)
+        .unwrap();
     let last = finished(&emulator);
     assert_eq!(last["results"], json!({"success": false}));
     assert_eq!(last["error"], "the API key [REDACTED] was refused");
-    let manifest = sekoia_tests::read_json(&sekoia_tests::example("conformance").join("manifest.json"));
+    let manifest =
+        sekoia_tests::read_json(&sekoia_tests::example("conformance").join("manifest.json"));
     assert_eq!(manifest["supports_validation"], true);
 }

@@ -49,7 +49,10 @@ impl Action for Brew {
 }
 
 fn module() -> &'static ModuleDescriptor {
-    sekoia_runtime::__private::inventory::iter::<ModuleDescriptor>.into_iter().next().unwrap()
+    sekoia_runtime::__private::inventory::iter::<ModuleDescriptor>
+        .into_iter()
+        .next()
+        .unwrap()
 }
 
 fn component(name: &str) -> &'static ComponentDescriptor {
@@ -63,7 +66,12 @@ fn mtimes(dir: &std::path::Path) -> Vec<(String, SystemTime)> {
     let mut files: Vec<(String, SystemTime)> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap())
-        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.metadata().unwrap().modified().unwrap()))
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                e.metadata().unwrap().modified().unwrap(),
+            )
+        })
         .collect();
     files.sort();
     files
@@ -76,13 +84,28 @@ fn non_ascii_text_is_escaped_like_python() {
     sekoia_build::generate(&registry, dir.path(), "1.2.3").unwrap();
     let manifest = std::fs::read_to_string(dir.path().join("manifest.json")).unwrap();
     assert!(manifest.contains(r#""name": "Caf\u00e9""#), "{manifest}");
-    assert!(manifest.contains(r#""description": "Module caf\u00e9: its description is not ASCII""#), "{manifest}");
-    assert!(manifest.contains(r#""description": "Cl\u00e9 d'API""#), "{manifest}");
+    assert!(
+        manifest.contains(r#""description": "Module caf\u00e9: its description is not ASCII""#),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains(r#""description": "Cl\u00e9 d'API""#),
+        "{manifest}"
+    );
     assert!(manifest.is_ascii());
-    assert!(!manifest.ends_with('\n'), "python's json.dumps writes no trailing newline");
+    assert!(
+        !manifest.ends_with('\n'),
+        "python's json.dumps writes no trailing newline"
+    );
     let action = std::fs::read_to_string(dir.path().join("action_serve_coffee.json")).unwrap();
-    assert!(action.contains(r#""description": "Boisson d\u00e9sir\u00e9e""#), "{action}");
-    assert!(action.contains(r#""results": {}"#), "an action without results has empty results: {action}");
+    assert!(
+        action.contains(r#""description": "Boisson d\u00e9sir\u00e9e""#),
+        "{action}"
+    );
+    assert!(
+        action.contains(r#""results": {}"#),
+        "an action without results has empty results: {action}"
+    );
 }
 
 #[test]
@@ -90,7 +113,14 @@ fn a_second_generation_rewrites_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let registry = Registry::from_inventory().unwrap();
     let first = sekoia_build::generate(&registry, dir.path(), "1.0.0").unwrap();
-    assert_eq!(first.written, vec!["manifest.json", "action_brew_tea.json", "action_serve_coffee.json"]);
+    assert_eq!(
+        first.written,
+        vec![
+            "manifest.json",
+            "action_brew_tea.json",
+            "action_serve_coffee.json"
+        ]
+    );
     let before = mtimes(dir.path());
     std::thread::sleep(std::time::Duration::from_millis(20));
     let second = sekoia_build::generate(&registry, dir.path(), "1.0.0").unwrap();
@@ -105,7 +135,11 @@ fn a_second_generation_rewrites_nothing() {
 #[test]
 fn a_renamed_component_leaves_no_stale_manifest() {
     let dir = tempfile::tempdir().unwrap();
-    let both = Registry::from_parts(vec![module()], vec![component("Serve Coffee"), component("Brew Tea")]).unwrap();
+    let both = Registry::from_parts(
+        vec![module()],
+        vec![component("Serve Coffee"), component("Brew Tea")],
+    )
+    .unwrap();
     sekoia_build::generate(&both, dir.path(), "1.0.0").unwrap();
     assert!(dir.path().join("action_brew_tea.json").exists());
     // "Brew Tea" is gone (renamed or deleted): its manifest goes, and the report says so
@@ -114,13 +148,21 @@ fn a_renamed_component_leaves_no_stale_manifest() {
     let report = sekoia_build::generate(&one, dir.path(), "1.0.0").unwrap();
     assert_eq!(report.removed, vec!["action_brew_tea.json"]);
     assert!(!dir.path().join("action_brew_tea.json").exists());
-    assert!(dir.path().join("notes.json").exists(), "other JSON files are left alone");
+    assert!(
+        dir.path().join("notes.json").exists(),
+        "other JSON files are left alone"
+    );
 }
 
 #[test]
 fn no_component_is_a_loud_error_with_the_fix() {
-    let error = Registry::from_parts(vec![module()], vec![]).err().expect("refused");
+    let error = Registry::from_parts(vec![module()], vec![])
+        .err()
+        .expect("refused");
     let message = error.to_string();
-    assert!(message.contains("no #[action], #[trigger] or #[connector] is registered"), "{message}");
+    assert!(
+        message.contains("no #[action], #[trigger] or #[connector] is registered"),
+        "{message}"
+    );
     assert!(message.contains("sekoia_build::main!("), "{message}");
 }

@@ -16,16 +16,25 @@ fn flood(count: usize, size: usize) -> ModuleRun {
 }
 
 fn emulator() -> Emulator {
-    Emulator::builder().secrets(json!({"api_key": "k3y-value"})).start()
+    Emulator::builder()
+        .secrets(json!({"api_key": "k3y-value"}))
+        .start()
 }
 
 fn pushed_log(emulator: &Emulator) -> bool {
-    emulator.logs().iter().any(|l| l.message.starts_with("pushed ") || l.message.starts_with("kept "))
+    emulator
+        .logs()
+        .iter()
+        .any(|l| l.message.starts_with("pushed ") || l.message.starts_with("kept "))
 }
 
 fn scrape_metrics(port: u16) -> String {
     let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(stream, "GET /metrics HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n").unwrap();
+    write!(
+        stream,
+        "GET /metrics HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut answer = String::new();
     stream.read_to_string(&mut answer).unwrap();
     answer
@@ -45,8 +54,19 @@ fn events_go_to_the_intake_with_its_user_agent_and_no_authorization() {
     assert_eq!(batch.user_agent(), Some("sekoiaio-connector-ik"));
     assert_eq!(batch.authorization(), None);
     assert_eq!(batch.body.as_ref().unwrap()["intake_key"], "ik");
-    let events: Vec<serde_json::Value> = emulator.intake_events().iter().map(|e| serde_json::from_str(e).unwrap()).collect();
-    assert_eq!(events, [json!({"id": 0, "source": "testhttp"}), json!({"id": 1, "source": "testhttp"}), json!({"id": 2, "source": "testhttp"})]);
+    let events: Vec<serde_json::Value> = emulator
+        .intake_events()
+        .iter()
+        .map(|e| serde_json::from_str(e).unwrap())
+        .collect();
+    assert_eq!(
+        events,
+        [
+            json!({"id": 0, "source": "testhttp"}),
+            json!({"id": 1, "source": "testhttp"}),
+            json!({"id": 2, "source": "testhttp"})
+        ]
+    );
     let logs = emulator.logs();
     assert_eq!(logs.last().unwrap().message, "3 events collected");
 }
@@ -56,7 +76,10 @@ fn chunks_hold_at_most_9437184_bytes_and_oversized_events_are_discarded() {
     let emulator = emulator();
     // 40 events of 240,000 bytes: 39 fit in a chunk; 3 events of 250,001 bytes are too large
     let mut running = flood(40, 240_000).spawn(&emulator).unwrap();
-    assert!(wait_until(Duration::from_secs(30), || pushed_log(&emulator)), "the push ends");
+    assert!(
+        wait_until(Duration::from_secs(30), || pushed_log(&emulator)),
+        "the push ends"
+    );
     let scraped = scrape_metrics(running.ports().metrics.unwrap());
     running.stop().unwrap();
     let outcome = running.wait().unwrap();
@@ -70,33 +93,71 @@ fn chunks_hold_at_most_9437184_bytes_and_oversized_events_are_discarded() {
     counts.sort();
     assert_eq!(counts, [1, 39]);
     assert!(emulator.intake_events().iter().all(|e| e.len() == 240_000));
-    assert!(scraped.contains("symphony_module_common_forwarded_events_total{intake_key=\"ik\"} 40"), "{scraped}");
-    assert!(scraped.contains("symphony_module_common_forward_events_duration_count{intake_key=\"ik\"} 1"), "{scraped}");
+    assert!(
+        scraped.contains("symphony_module_common_forwarded_events_total{intake_key=\"ik\"} 40"),
+        "{scraped}"
+    );
+    assert!(
+        scraped
+            .contains("symphony_module_common_forward_events_duration_count{intake_key=\"ik\"} 1"),
+        "{scraped}"
+    );
 
     let emulator = self::emulator();
     let mut running = flood(3, 250_001).spawn(&emulator).unwrap();
-    assert!(wait_until(Duration::from_secs(30), || pushed_log(&emulator)));
+    assert!(wait_until(Duration::from_secs(30), || pushed_log(
+        &emulator
+    )));
     let scraped = scrape_metrics(running.ports().metrics.unwrap());
     running.stop().unwrap();
     running.wait().unwrap();
     assert_eq!(emulator.intake_event_count(), 0);
-    assert!(scraped.contains("symphony_module_common_discarded_events_total{intake_key=\"ik\"} 3"), "{scraped}");
-    assert!(emulator.logs().iter().any(|l| l.message == "3 too long events were discarded (length > 250kb)"));
+    assert!(
+        scraped.contains("symphony_module_common_discarded_events_total{intake_key=\"ik\"} 3"),
+        "{scraped}"
+    );
+    assert!(
+        emulator
+            .logs()
+            .iter()
+            .any(|l| l.message == "3 too long events were discarded (length > 250kb)")
+    );
 }
 
 #[test]
 fn a_refused_batch_is_retried_after_retry_after() {
     let emulator = emulator();
-    emulator.script(Method::Post, "/batch", [Reply::status(429).retry_after(1), Reply::status(503), Reply::drop_connection()]);
+    emulator.script(
+        Method::Post,
+        "/batch",
+        [
+            Reply::status(429).retry_after(1),
+            Reply::status(503),
+            Reply::drop_connection(),
+        ],
+    );
     let started = Instant::now();
     let outcome = flood(5, 100).stop_when(pushed_log).run(&emulator).unwrap();
     assert!(outcome.success(), "{outcome}");
-    assert!(started.elapsed() >= Duration::from_secs(1), "Retry-After was honoured");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After was honoured"
+    );
     let batches = emulator.requests_to("/batch");
     assert_eq!(batches.len(), 4, "{outcome}");
-    assert!(batches[1].received_at.duration_since(batches[0].received_at) >= Duration::from_millis(990));
+    assert!(
+        batches[1]
+            .received_at
+            .duration_since(batches[0].received_at)
+            >= Duration::from_millis(990)
+    );
     assert_eq!(emulator.intake_event_count(), 5);
-    assert!(emulator.logs().iter().any(|l| l.message.starts_with("pushed 5 events")));
+    assert!(
+        emulator
+            .logs()
+            .iter()
+            .any(|l| l.message.starts_with("pushed 5 events"))
+    );
 }
 
 #[test]
@@ -107,6 +168,14 @@ fn undelivered_events_come_back_to_the_connector() {
     let outcome = flood(5, 100).stop_when(pushed_log).run(&emulator).unwrap();
     assert!(outcome.success(), "{outcome}");
     let logs = emulator.logs();
-    assert!(logs.iter().any(|l| l.level == "error" && l.message.starts_with("Failed to forward 5 events")), "{logs:?}");
-    assert!(logs.iter().any(|l| l.message == "kept 5 undelivered events, 0 delivered"), "{logs:?}");
+    assert!(
+        logs.iter()
+            .any(|l| l.level == "error" && l.message.starts_with("Failed to forward 5 events")),
+        "{logs:?}"
+    );
+    assert!(
+        logs.iter()
+            .any(|l| l.message == "kept 5 undelivered events, 0 delivered"),
+        "{logs:?}"
+    );
 }

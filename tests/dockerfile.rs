@@ -25,7 +25,10 @@ pub fn instructions(dockerfile: &str) -> Vec<(String, String)> {
         .into_iter()
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
-            let (keyword, rest) = l.trim().split_once(char::is_whitespace).unwrap_or((l.trim(), ""));
+            let (keyword, rest) = l
+                .trim()
+                .split_once(char::is_whitespace)
+                .unwrap_or((l.trim(), ""));
             (keyword.to_uppercase(), rest.trim().to_owned())
         })
         .collect()
@@ -37,29 +40,55 @@ pub fn instructions(dockerfile: &str) -> Vec<(String, String)> {
 pub fn problems(dockerfile: &str, binary: &str) -> Vec<String> {
     let instructions = instructions(dockerfile);
     let mut problems = Vec::new();
-    let froms: Vec<usize> = instructions.iter().enumerate().filter(|(_, (k, _))| k == "FROM").map(|(i, _)| i).collect();
+    let froms: Vec<usize> = instructions
+        .iter()
+        .enumerate()
+        .filter(|(_, (k, _))| k == "FROM")
+        .map(|(i, _)| i)
+        .collect();
     if froms.len() != 2 {
-        problems.push(format!("expected two stages (builder, runtime), found {} FROM", froms.len()));
+        problems.push(format!(
+            "expected two stages (builder, runtime), found {} FROM",
+            froms.len()
+        ));
         return problems;
     }
     let builder = &instructions[froms[0]].1;
     if !(builder.starts_with("rust:") && builder.to_lowercase().ends_with(" as builder")) {
-        problems.push(format!("the first stage must be `FROM rust:<version> AS builder`, found `FROM {builder}`"));
+        problems.push(format!(
+            "the first stage must be `FROM rust:<version> AS builder`, found `FROM {builder}`"
+        ));
     }
     let runtime = &instructions[froms[1]].1;
     if runtime.starts_with("rust") {
-        problems.push(format!("the runtime stage must not ship the toolchain: `FROM {runtime}`"));
+        problems.push(format!(
+            "the runtime stage must not ship the toolchain: `FROM {runtime}`"
+        ));
     }
     let build_stage = &instructions[froms[0]..froms[1]];
-    if !build_stage.iter().any(|(k, a)| k == "RUN" && a.contains("cargo build --release --locked") && a.contains(binary)) {
-        problems.push(format!("the builder stage must run `cargo build --release --locked` for `{binary}`"));
+    if !build_stage.iter().any(|(k, a)| {
+        k == "RUN" && a.contains("cargo build --release --locked") && a.contains(binary)
+    }) {
+        problems.push(format!(
+            "the builder stage must run `cargo build --release --locked` for `{binary}`"
+        ));
     }
     let runtime_stage = &instructions[froms[1]..];
     let target = format!("/usr/local/bin/{binary}");
-    if !runtime_stage.iter().any(|(k, a)| k == "COPY" && a.starts_with("--from=builder") && a.contains(&format!("target/release/{binary} ")) && a.ends_with(&target)) {
-        problems.push(format!("the runtime stage must copy target/release/{binary} to {target}"));
+    if !runtime_stage.iter().any(|(k, a)| {
+        k == "COPY"
+            && a.starts_with("--from=builder")
+            && a.contains(&format!("target/release/{binary} "))
+            && a.ends_with(&target)
+    }) {
+        problems.push(format!(
+            "the runtime stage must copy target/release/{binary} to {target}"
+        ));
     }
-    if !runtime_stage.iter().any(|(k, a)| k == "RUN" && a.contains("useradd") && a.contains("sekoiaio-runtime")) {
+    if !runtime_stage
+        .iter()
+        .any(|(k, a)| k == "RUN" && a.contains("useradd") && a.contains("sekoiaio-runtime"))
+    {
         problems.push("the runtime stage must create the user sekoiaio-runtime".to_owned());
     }
     let user = runtime_stage.iter().rposition(|(k, _)| k == "USER");
@@ -69,7 +98,9 @@ pub fn problems(dockerfile: &str, binary: &str) -> Vec<String> {
     }
     match runtime_stage.last() {
         Some((k, a)) if k == "ENTRYPOINT" && a == &format!("[\"{target}\"]") => {}
-        other => problems.push(format!("the last instruction must be `ENTRYPOINT [\"{target}\"]` (exec form), found {other:?}")),
+        other => problems.push(format!(
+            "the last instruction must be `ENTRYPOINT [\"{target}\"]` (exec form), found {other:?}"
+        )),
     }
     problems
 }

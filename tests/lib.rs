@@ -8,13 +8,20 @@ use std::sync::OnceLock;
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is inside the repository").to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is inside the repository")
+        .to_owned()
 }
 
 /// A file of the conformance data (`../shared/golden/` beside the repository).
 pub fn golden(relative: &str) -> PathBuf {
     let path = repo_root().join("../shared/golden").join(relative);
-    assert!(path.exists(), "conformance data {} is missing: the shared/ folder must sit beside the repository", path.display());
+    assert!(
+        path.exists(),
+        "conformance data {} is missing: the shared/ folder must sit beside the repository",
+        path.display()
+    );
     path
 }
 
@@ -25,7 +32,8 @@ pub fn example(name: &str) -> PathBuf {
 
 /// Reads a JSON file.
 pub fn read_json(path: &Path) -> serde_json::Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
 }
 
@@ -35,12 +43,25 @@ pub fn example_binary(package: &str) -> PathBuf {
     static BUILT: OnceLock<()> = OnceLock::new();
     BUILT.get_or_init(|| {
         let mut build = std::process::Command::new(env!("CARGO"));
-        build.args(["build", "--quiet", "-p", "testhttp", "-p", "sample", "-p", "conformance"]).current_dir(repo_root());
+        build
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "testhttp",
+                "-p",
+                "sample",
+                "-p",
+                "conformance",
+            ])
+            .current_dir(repo_root());
         without_package_env(&mut build);
         let status = build.status().expect("cargo runs");
         assert!(status.success(), "building the example modules failed");
     });
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target"));
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target"));
     let binary = target.join("debug").join(package);
     assert!(binary.exists(), "{} was not built", binary.display());
     binary

@@ -1,8 +1,8 @@
 //! The manifests `cargo build` writes for the examples: conformance with the Python SDK's output,
 //! with the tutorial's module, and byte format.
 
-use serde_json::Value;
 use sekoia_tests::{example, golden, read_json};
+use serde_json::Value;
 
 /// The component manifests of a module root, by file name.
 fn json_files(dir: &std::path::Path) -> Vec<String> {
@@ -19,7 +19,10 @@ fn json_files(dir: &std::path::Path) -> Vec<String> {
 #[test]
 fn sample_module_equals_what_the_python_sdk_generates() {
     let ours = example("sample");
-    let expected_files: Vec<String> = json_files(&golden("sdk-sample-module")).into_iter().filter(|n| n != "manifest.input.json").collect();
+    let expected_files: Vec<String> = json_files(&golden("sdk-sample-module"))
+        .into_iter()
+        .filter(|n| n != "manifest.input.json")
+        .collect();
     assert_eq!(json_files(&ours), expected_files);
     for file in expected_files {
         let mut actual = read_json(&ours.join(&file));
@@ -39,21 +42,42 @@ fn property_type(property: &Value) -> Value {
     if let Some(t) = property.get("type") {
         return t.clone();
     }
-    let branches = property["anyOf"].as_array().expect("a property has a type or anyOf");
+    let branches = property["anyOf"]
+        .as_array()
+        .expect("a property has a type or anyOf");
     let non_null: Vec<&Value> = branches.iter().filter(|b| b["type"] != "null").collect();
     assert_eq!(non_null.len(), 1, "{property}");
     non_null[0]["type"].clone()
 }
 
 fn assert_same_schema(ours: &Value, seed: &Value, what: &str) {
-    let names = |schema: &Value| -> Vec<String> { schema["properties"].as_object().unwrap().keys().cloned().collect() };
+    let names = |schema: &Value| -> Vec<String> {
+        schema["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect()
+    };
     assert_eq!(names(ours), names(seed), "{what}: property names");
-    assert_eq!(ours.get("required"), seed.get("required"), "{what}: required");
+    assert_eq!(
+        ours.get("required"),
+        seed.get("required"),
+        "{what}: required"
+    );
     for (name, seed_property) in seed["properties"].as_object().unwrap() {
         let our_property = &ours["properties"][name];
-        assert_eq!(property_type(our_property), property_type(seed_property), "{what}.{name}: type");
+        assert_eq!(
+            property_type(our_property),
+            property_type(seed_property),
+            "{what}.{name}: type"
+        );
         if let Some(default) = seed_property.get("default") {
-            assert_eq!(our_property.get("default"), Some(default), "{what}.{name}: default");
+            assert_eq!(
+                our_property.get("default"),
+                Some(default),
+                "{what}.{name}: default"
+            );
         }
     }
 }
@@ -63,8 +87,14 @@ fn testhttp_matches_the_tutorial_module() {
     let ours = example("testhttp");
     let pairs = [
         ("action_request_url.json", "action_request.json"),
-        ("connector_testhttpconnector.json", "connector_testhttpconnector.json"),
-        ("trigger_newentriestrigger.json", "trigger_newentriestrigger.json"),
+        (
+            "connector_testhttpconnector.json",
+            "connector_testhttpconnector.json",
+        ),
+        (
+            "trigger_newentriestrigger.json",
+            "trigger_newentriestrigger.json",
+        ),
     ];
     for (our_file, seed_file) in pairs {
         let ours = read_json(&ours.join(our_file));
@@ -72,7 +102,11 @@ fn testhttp_matches_the_tutorial_module() {
         for key in ["name", "description", "uuid", "docker_parameters"] {
             assert_eq!(ours[key], seed[key], "{our_file}: {key}");
         }
-        assert_same_schema(&ours["arguments"], &seed["arguments"], &format!("{our_file} arguments"));
+        assert_same_schema(
+            &ours["arguments"],
+            &seed["arguments"],
+            &format!("{our_file} arguments"),
+        );
         if let Some(results) = seed.get("results") {
             assert_same_schema(&ours["results"], results, &format!("{our_file} results"));
         }
@@ -80,28 +114,53 @@ fn testhttp_matches_the_tutorial_module() {
     // the trigger's entries: the seed has them behind a $ref, ours are inlined
     let trigger = read_json(&ours.join("trigger_newentriestrigger.json"));
     let seed = read_json(&golden("seed-testhttp").join("trigger_newentriestrigger.json"));
-    assert_same_schema(&trigger["results"]["properties"]["entries"]["items"], &seed["results"]["definitions"]["Entry"], "Entry");
+    assert_same_schema(
+        &trigger["results"]["properties"]["entries"]["items"],
+        &seed["results"]["definitions"]["Entry"],
+        "Entry",
+    );
     // the module configuration lists its secret
     let manifest = read_json(&ours.join("manifest.json"));
-    assert_eq!(manifest["configuration"]["secrets"], serde_json::json!(["api_key"]));
-    assert_eq!(manifest["version"], "1.0.0", "the version comes from Cargo.toml");
+    assert_eq!(
+        manifest["configuration"]["secrets"],
+        serde_json::json!(["api_key"])
+    );
+    assert_eq!(
+        manifest["version"], "1.0.0",
+        "the version comes from Cargo.toml"
+    );
 }
 
 #[test]
 fn component_uuids_are_uuid5_of_the_module_uuid_and_name() {
     let golden_dir = golden("sdk-sample-module");
-    let module_uuid = read_json(&golden_dir.join("manifest.json"))["uuid"].as_str().unwrap().to_owned();
-    for file in ["action_sample_action.json", "trigger_sample_trigger.json", "connector_sample_connector.json"] {
+    let module_uuid = read_json(&golden_dir.join("manifest.json"))["uuid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for file in [
+        "action_sample_action.json",
+        "trigger_sample_trigger.json",
+        "connector_sample_connector.json",
+    ] {
         let expected = read_json(&golden_dir.join(file));
         let name = expected["name"].as_str().unwrap();
-        assert_eq!(sekoia_runtime::manifest::uuid5(&module_uuid, name), expected["uuid"].as_str().unwrap(), "{file}");
+        assert_eq!(
+            sekoia_runtime::manifest::uuid5(&module_uuid, name),
+            expected["uuid"].as_str().unwrap(),
+            "{file}"
+        );
     }
 }
 
 #[test]
 fn python_json_dumps_bytes_are_reproduced() {
-    let input = std::fs::read_to_string(sekoia_tests::repo_root().join("tests/data/pyjson_input.json")).unwrap();
-    let expected = std::fs::read_to_string(sekoia_tests::repo_root().join("tests/data/pyjson_expected.json")).unwrap();
+    let input =
+        std::fs::read_to_string(sekoia_tests::repo_root().join("tests/data/pyjson_input.json"))
+            .unwrap();
+    let expected =
+        std::fs::read_to_string(sekoia_tests::repo_root().join("tests/data/pyjson_expected.json"))
+            .unwrap();
     let value: Value = serde_json::from_str(&input).unwrap();
     assert_eq!(sekoia_runtime::pyjson::dumps(&value), expected);
 }
@@ -119,9 +178,17 @@ fn committed_manifests_are_python_formatted() {
                 .arg(&path)
                 .output()
                 .expect("python3 runs");
-            assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+            assert!(
+                output.status.success(),
+                "{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
             let ours = std::fs::read(&path).unwrap();
-            assert_eq!(String::from_utf8_lossy(&ours), String::from_utf8_lossy(&output.stdout), "{module}/{file}");
+            assert_eq!(
+                String::from_utf8_lossy(&ours),
+                String::from_utf8_lossy(&output.stdout),
+                "{module}/{file}"
+            );
         }
     }
 }

@@ -21,7 +21,11 @@ macro_rules! noop_action {
             type Arguments = Nothing;
             type Results = ();
 
-            async fn run(&self, _ctx: &ActionContext<Self>, _args: Nothing) -> Result<(), ActionError> {
+            async fn run(
+                &self,
+                _ctx: &ActionContext<Self>,
+                _args: Nothing,
+            ) -> Result<(), ActionError> {
                 Ok(())
             }
         }
@@ -50,8 +54,16 @@ noop_action!(Fifth, Clash);
 
 #[test]
 fn every_clash_is_reported_with_both_culprits() {
-    let message = Registry::from_inventory().err().expect("an inconsistent registry is refused").to_string();
-    let expect = |needle: &str| assert!(message.contains(needle), "missing «{needle}» in:\n{message}");
+    let message = Registry::from_inventory()
+        .err()
+        .expect("an inconsistent registry is refused")
+        .to_string();
+    let expect = |needle: &str| {
+        assert!(
+            message.contains(needle),
+            "missing «{needle}» in:\n{message}"
+        )
+    };
     expect("two #[module]s are registered, `registry::Clash`");
     expect("and `registry::Other`");
     expect("`registry::First`");

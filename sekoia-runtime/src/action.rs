@@ -150,8 +150,7 @@ async fn validate<M: AccountValidator>(launch: Launch) -> ExitCode {
         return ExitCode::FAILURE;
     };
     let decoded = module.and_then(|m| {
-        M::__decode("module_configuration", "the platform", m)
-            .map_err(|e| e.to_string())
+        M::__decode("module_configuration", "the platform", m).map_err(|e| e.to_string())
     });
     let error = match decoded {
         Err(e) => Some(e),

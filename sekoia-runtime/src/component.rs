@@ -24,7 +24,11 @@ use crate::error::{ActionError, ConnectorError, TriggerError, ValidationError};
 pub trait Input: Sized + Send + Sync + 'static {
     /// Decodes a configuration value (errors name the field path).
     #[doc(hidden)]
-    fn __decode(name: &str, origin: &str, value: serde_json::Value) -> Result<Self, crate::config::ConfigError>;
+    fn __decode(
+        name: &str,
+        origin: &str,
+        value: serde_json::Value,
+    ) -> Result<Self, crate::config::ConfigError>;
     /// The schema in the Sekoia dialect.
     #[doc(hidden)]
     fn __schema() -> Result<serde_json::Value, crate::schema::SchemaError>;
@@ -32,7 +36,11 @@ pub trait Input: Sized + Send + Sync + 'static {
 
 // No supertraits on purpose: rustc then reports this trait's message, not serde's or schemars'.
 impl<T: DeserializeOwned + JsonSchema + Send + Sync + 'static> Input for T {
-    fn __decode(name: &str, origin: &str, value: serde_json::Value) -> Result<Self, crate::config::ConfigError> {
+    fn __decode(
+        name: &str,
+        origin: &str,
+        value: serde_json::Value,
+    ) -> Result<Self, crate::config::ConfigError> {
         crate::config::decode(name, origin, value)
     }
 

@@ -88,7 +88,11 @@ pub enum ConfigError {
 }
 
 fn at(path: &str) -> String {
-    if path.is_empty() || path == "." { String::new() } else { format!(" at `{path}`") }
+    if path.is_empty() || path == "." {
+        String::new()
+    } else {
+        format!(" at `{path}`")
+    }
 }
 
 /// The configuration sources of one run.

@@ -7,12 +7,12 @@ use std::process::ExitCode;
 
 use crate::__private::Construct;
 use crate::component::Connector;
+use crate::component::Input;
 use crate::config::ConfigError;
 use crate::context::{ConnectorContext, DefaultConnectorConfiguration};
 use crate::descriptor::RunFuture;
 use crate::intake::Intake;
 use crate::launch::Launch;
-use crate::component::Input;
 use crate::long_running::{Core, Thresholds, decode};
 
 pub(crate) fn runner<C: Connector + Construct>(launch: Launch) -> RunFuture {
@@ -47,11 +47,9 @@ async fn run<C: Connector + Construct>(launch: Launch) -> ExitCode {
         Ok(core) => core,
         Err(code) => return code,
     };
-    let module = match core
-        .module_configuration(&launch)
-        .await
-        .and_then(|m| C::Module::__decode("module_configuration", "the platform", m).map_err(|e| e.to_string()))
-    {
+    let module = match core.module_configuration(&launch).await.and_then(|m| {
+        C::Module::__decode("module_configuration", "the platform", m).map_err(|e| e.to_string())
+    }) {
         Ok(module) => module,
         Err(e) => return core.configuration_error(&e).await,
     };
@@ -64,10 +62,11 @@ async fn run<C: Connector + Construct>(launch: Launch) -> ExitCode {
             Ok(part) => part,
             Err(e) => return core.configuration_error(&e.to_string()).await,
         };
-    let configuration = match C::Configuration::__decode("connector_configuration", "the platform", raw) {
-        Ok(configuration) => configuration,
-        Err(e) => return core.configuration_error(&e.to_string()).await,
-    };
+    let configuration =
+        match C::Configuration::__decode("connector_configuration", "the platform", raw) {
+            Ok(configuration) => configuration,
+            Err(e) => return core.configuration_error(&e.to_string()).await,
+        };
     let base = match intake_part.intake_server.clone().filter(|s| !s.is_empty()) {
         Some(server) => server,
         None => match launch.config.text("intake_url") {

@@ -436,22 +436,34 @@ mod tests {
             loop {
                 let (stream, _) = listener.accept().await.unwrap();
                 tokio::spawn(async move {
-                    let service = hyper::service::service_fn(|request: hyper::Request<hyper::body::Incoming>| async move {
-                        let body = request.into_body().collect().await.unwrap().to_bytes();
-                        let body: Value = serde_json::from_slice(&body).unwrap();
-                        let ids: Vec<String> = body["jsons"]
-                            .as_array()
-                            .unwrap()
-                            .iter()
-                            .map(|e| format!("id-{}", serde_json::from_str::<Value>(e.as_str().unwrap()).unwrap()["n"]))
-                            .collect();
-                        if ids[0] == "id-0" {
-                            tokio::time::sleep(Duration::from_millis(400)).await;
-                        }
-                        let reply = serde_json::to_vec(&json!({ "event_ids": ids })).unwrap();
-                        Ok::<_, std::convert::Infallible>(hyper::Response::new(http_body_util::Full::new(Bytes::from(reply))))
-                    });
-                    let _ = hyper::server::conn::http1::Builder::new().serve_connection(hyper_util::rt::TokioIo::new(stream), service).await;
+                    let service = hyper::service::service_fn(
+                        |request: hyper::Request<hyper::body::Incoming>| async move {
+                            let body = request.into_body().collect().await.unwrap().to_bytes();
+                            let body: Value = serde_json::from_slice(&body).unwrap();
+                            let ids: Vec<String> = body["jsons"]
+                                .as_array()
+                                .unwrap()
+                                .iter()
+                                .map(|e| {
+                                    format!(
+                                        "id-{}",
+                                        serde_json::from_str::<Value>(e.as_str().unwrap()).unwrap()
+                                            ["n"]
+                                    )
+                                })
+                                .collect();
+                            if ids[0] == "id-0" {
+                                tokio::time::sleep(Duration::from_millis(400)).await;
+                            }
+                            let reply = serde_json::to_vec(&json!({ "event_ids": ids })).unwrap();
+                            Ok::<_, std::convert::Infallible>(hyper::Response::new(
+                                http_body_util::Full::new(Bytes::from(reply)),
+                            ))
+                        },
+                    );
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                        .await;
                 });
             }
         });
@@ -463,7 +475,9 @@ mod tests {
         let url = ordering_intake().await;
         let intake = Intake::new(&url, "ik", Duration::from_millis(1));
         // 200 kB events: 47 a chunk, so 141 events make 3 chunks, the first answered last
-        let events: Vec<Value> = (0..141).map(|n| json!({"n": n, "pad": "x".repeat(200_000)})).collect();
+        let events: Vec<Value> = (0..141)
+            .map(|n| json!({"n": n, "pad": "x".repeat(200_000)}))
+            .collect();
         let pushed = intake.push(&events).await.unwrap();
         let expected: Vec<String> = (0..141).map(|n| format!("id-{n}")).collect();
         assert_eq!(pushed.ids, expected);

@@ -165,9 +165,18 @@ pub struct Listing<'a>(&'a Registry);
 impl fmt::Display for Listing<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let registry = self.0;
-        let width = registry.components.iter().map(|c| c.identity.docker_parameters.len()).max().unwrap_or(0);
+        let width = registry
+            .components
+            .iter()
+            .map(|c| c.identity.docker_parameters.len())
+            .max()
+            .unwrap_or(0);
         let has_validator = (registry.module.validator)().is_some();
-        let width = if has_validator { width.max(VALIDATE_COMMAND.len()) } else { width };
+        let width = if has_validator {
+            width.max(VALIDATE_COMMAND.len())
+        } else {
+            width
+        };
         for c in &registry.components {
             writeln!(
                 f,
@@ -176,7 +185,11 @@ impl fmt::Display for Listing<'_> {
             )?;
         }
         if (registry.module.validator)().is_some() {
-            writeln!(f, "{:<9} {:<width$}  account validator", "validator", VALIDATE_COMMAND)?;
+            writeln!(
+                f,
+                "{:<9} {:<width$}  account validator",
+                "validator", VALIDATE_COMMAND
+            )?;
         }
         Ok(())
     }

@@ -68,7 +68,10 @@ fn order_root_keys(root: &mut Map<String, Value>) {
             ordered.insert(key.to_owned(), value);
         }
     }
-    if ordered.get("type").and_then(Value::as_str) == Some("object") && !ordered.contains_key("properties") && !root.contains_key("additionalProperties") {
+    if ordered.get("type").and_then(Value::as_str) == Some("object")
+        && !ordered.contains_key("properties")
+        && !root.contains_key("additionalProperties")
+    {
         // pydantic writes `"properties": {}` for a model without fields
         ordered.insert("properties".to_owned(), Value::Object(Map::new()));
     }
@@ -338,7 +341,10 @@ mod tests {
             children: Vec<Node>,
         }
         let schema = schema_for::<Node>().unwrap();
-        assert_eq!(schema["properties"]["children"]["items"], serde_json::json!({"$ref": "#"}));
+        assert_eq!(
+            schema["properties"]["children"]["items"],
+            serde_json::json!({"$ref": "#"})
+        );
         assert_eq!(schema["properties"]["name"]["title"], "Name");
 
         #[derive(schemars::JsonSchema)]
@@ -348,9 +354,19 @@ mod tests {
         }
         let schema = schema_for::<Tree>().unwrap();
         // inlined where it is used, the recursion going through `definitions`
-        assert_eq!(schema["properties"]["root"]["properties"]["children"]["items"]["$ref"], "#/definitions/Node", "{schema}");
-        assert_eq!(schema["definitions"]["Node"]["properties"]["children"]["items"]["$ref"], "#/definitions/Node");
-        assert_eq!(schema["definitions"]["Node"]["properties"]["name"]["title"], "Name");
+        assert_eq!(
+            schema["properties"]["root"]["properties"]["children"]["items"]["$ref"],
+            "#/definitions/Node",
+            "{schema}"
+        );
+        assert_eq!(
+            schema["definitions"]["Node"]["properties"]["children"]["items"]["$ref"],
+            "#/definitions/Node"
+        );
+        assert_eq!(
+            schema["definitions"]["Node"]["properties"]["name"]["title"],
+            "Name"
+        );
     }
 
     #[test]

@@ -19,7 +19,11 @@ impl Action for Boom {
     type Arguments = BoomArguments;
     type Results = ();
 
-    async fn run(&self, _ctx: &ActionContext<Self>, arguments: BoomArguments) -> Result<(), ActionError> {
+    async fn run(
+        &self,
+        _ctx: &ActionContext<Self>,
+        arguments: BoomArguments,
+    ) -> Result<(), ActionError> {
         panic!("boom: {}", arguments.message);
     }
 }
@@ -39,7 +43,11 @@ impl Action for Files {
     type Arguments = EventsArguments;
     type Results = Map<String, Value>;
 
-    async fn run(&self, ctx: &ActionContext<Self>, _arguments: EventsArguments) -> Result<Map<String, Value>, ActionError> {
+    async fn run(
+        &self,
+        ctx: &ActionContext<Self>,
+        _arguments: EventsArguments,
+    ) -> Result<Map<String, Value>, ActionError> {
         let events: Vec<Value> = ctx.json_argument("events")?;
         ctx.json_result("events", &events)
     }
@@ -59,7 +67,13 @@ impl Action for Rotate {
 
     async fn run(&self, ctx: &ActionContext<Self>, _arguments: Nothing) -> Result<(), ActionError> {
         ctx.set_output("rotated", true);
-        ctx.log(Level::Warning, format!("rotating a key of {} characters", ctx.module().api_key.expose().len()));
+        ctx.log(
+            Level::Warning,
+            format!(
+                "rotating a key of {} characters",
+                ctx.module().api_key.expose().len()
+            ),
+        );
         let mut secrets = Map::new();
         secrets.insert("api_key".into(), Value::String("rotated-key".into()));
         ctx.update_secrets(secrets);
@@ -81,9 +95,16 @@ impl Action for Leak {
     type Arguments = FailArguments;
     type Results = ();
 
-    async fn run(&self, ctx: &ActionContext<Self>, arguments: FailArguments) -> Result<(), ActionError> {
+    async fn run(
+        &self,
+        ctx: &ActionContext<Self>,
+        arguments: FailArguments,
+    ) -> Result<(), ActionError> {
         let key = ctx.module().api_key.expose();
         tracing::info!(key = %key, "calling with key {key}");
-        Err(ActionError::new(format!("{} (key {key})", arguments.reason)))
+        Err(ActionError::new(format!(
+            "{} (key {key})",
+            arguments.reason
+        )))
     }
 }

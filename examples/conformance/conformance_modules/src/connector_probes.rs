@@ -31,7 +31,11 @@ impl Connector for Flood {
         });
         match ctx.push_events(events).await {
             Ok(ids) => tracing::info!("pushed {} events, first id {:?}", ids.len(), ids.first()),
-            Err(e) => tracing::warn!("kept {} undelivered events, {} delivered", e.undelivered.len(), e.delivered_ids.len()),
+            Err(e) => tracing::warn!(
+                "kept {} undelivered events, {} delivered",
+                e.undelivered.len(),
+                e.delivered_ids.len()
+            ),
         }
         ctx.stopped().await;
         Ok(())

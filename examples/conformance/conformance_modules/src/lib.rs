@@ -25,7 +25,10 @@ impl AccountValidator for ConformanceModule {
     async fn validate(&self, ctx: &ValidatorContext) -> Result<(), ValidationError> {
         ctx.log(Level::Info, "checking the API key");
         if self.api_key.expose().starts_with("bad") {
-            return Err(ValidationError::new(format!("the API key {} was refused", self.api_key.expose())));
+            return Err(ValidationError::new(format!(
+                "the API key {} was refused",
+                self.api_key.expose()
+            )));
         }
         Ok(())
     }

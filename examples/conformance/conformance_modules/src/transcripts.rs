@@ -19,7 +19,11 @@ impl Action for Noop {
     type Arguments = Value;
     type Results = Value;
 
-    async fn run(&self, _ctx: &ActionContext<Self>, arguments: Value) -> Result<Value, ActionError> {
+    async fn run(
+        &self,
+        _ctx: &ActionContext<Self>,
+        arguments: Value,
+    ) -> Result<Value, ActionError> {
         tracing::info!("noop");
         Ok(arguments)
     }
@@ -52,8 +56,18 @@ impl Trigger for Emit {
 
     async fn run(&self, ctx: &TriggerContext<Self>) -> Result<(), TriggerError> {
         tracing::info!("Polling {}", ctx.configuration().url);
-        let entries = vec![Item { id: 1, value: "a".into() }, Item { id: 2, value: "b".into() }];
-        ctx.send_event("Pushing 2 new entries", &Items { entries }).await?;
+        let entries = vec![
+            Item {
+                id: 1,
+                value: "a".into(),
+            },
+            Item {
+                id: 2,
+                value: "b".into(),
+            },
+        ];
+        ctx.send_event("Pushing 2 new entries", &Items { entries })
+            .await?;
         tracing::error!("something odd");
         ctx.stop();
         Ok(())
@@ -70,7 +84,9 @@ impl Connector for Small {
 
     async fn run(&self, ctx: &ConnectorContext<Self>) -> Result<(), ConnectorError> {
         tracing::info!("Start fetching events");
-        let events: Vec<serde_json::Value> = (0..3).map(|id| json!({"id": id, "source": "testhttp"})).collect();
+        let events: Vec<serde_json::Value> = (0..3)
+            .map(|id| json!({"id": id, "source": "testhttp"}))
+            .collect();
         let ids = ctx.push_events(&events).await?;
         tracing::info!("{} events collected", ids.len());
         ctx.stop();

@@ -32,10 +32,19 @@ impl Trigger for Archive {
         let directory = ctx.data_dir().join("archive").join("batch-1");
         std::fs::create_dir_all(&directory)?;
         std::fs::write(directory.join("event.json"), "{}")?;
-        ctx.send_event_with_directory("archived", &Archived { file: "event.json".into() }, "archive/batch-1", ctx.configuration().remove)
-            .await?;
+        ctx.send_event_with_directory(
+            "archived",
+            &Archived {
+                file: "event.json".into(),
+            },
+            "archive/batch-1",
+            ctx.configuration().remove,
+        )
+        .await?;
         // a directory outside the data directory is refused
-        let refused = ctx.send_event_with_directory("outside", &Archived { file: "x".into() }, "/", false).await;
+        let refused = ctx
+            .send_event_with_directory("outside", &Archived { file: "x".into() }, "/", false)
+            .await;
         if let Err(e) = refused {
             tracing::warn!("refused: {e}");
         }

@@ -35,7 +35,11 @@ pub struct Response {
 }
 
 /// Requests a resource at a specified URL and returns the response
-#[action(name = "Request URL", uuid = "429e8715-fdde-4064-b8e8-96e408917d25", docker_parameters = "Request")]
+#[action(
+    name = "Request URL",
+    uuid = "429e8715-fdde-4064-b8e8-96e408917d25",
+    docker_parameters = "Request"
+)]
 pub struct Request;
 
 impl Action for Request {
@@ -43,7 +47,11 @@ impl Action for Request {
     type Arguments = RequestArguments;
     type Results = Response;
 
-    async fn run(&self, ctx: &ActionContext<Self>, arguments: RequestArguments) -> Result<Response, ActionError> {
+    async fn run(
+        &self,
+        ctx: &ActionContext<Self>,
+        arguments: RequestArguments,
+    ) -> Result<Response, ActionError> {
         let method = match arguments.method {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
@@ -61,9 +69,18 @@ impl Action for Request {
         let headers = response
             .headers()
             .iter()
-            .map(|(name, value)| (name.to_string(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
+            .map(|(name, value)| {
+                (
+                    name.to_string(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
+            })
             .collect();
         let text = response.text().await?;
-        Ok(Response { status_code, headers, text })
+        Ok(Response {
+            status_code,
+            headers,
+            text,
+        })
     }
 }

@@ -41,11 +41,22 @@ impl Trigger for NewEntriesTrigger {
         let mut last_seen = i64::MIN;
         while ctx.running() {
             tracing::info!("Polling {url}");
-            let entries: Vec<Entry> = ctx.http().get(url).send().await?.error_for_status()?.json().await?;
+            let entries: Vec<Entry> = ctx
+                .http()
+                .get(url)
+                .send()
+                .await?
+                .error_for_status()?
+                .json()
+                .await?;
             let new: Vec<Entry> = entries.into_iter().filter(|e| e.id > last_seen).collect();
             if let Some(max) = new.iter().map(|e| e.id).max() {
                 last_seen = max;
-                ctx.send_event(&format!("Pushing {} new entries", new.len()), &NewEntries { entries: new }).await?;
+                ctx.send_event(
+                    &format!("Pushing {} new entries", new.len()),
+                    &NewEntries { entries: new },
+                )
+                .await?;
             }
             ctx.sleep(PERIOD).await;
         }
