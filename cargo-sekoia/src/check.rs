@@ -1,12 +1,84 @@
-//! `cargo sekoia check`: creates a module workspace.
+//! `cargo sekoia check`: the rules of Sekoia's module checker (`_utils/compliance` of the
+//! automation-library) and of its JSON linter, enforced natively with the same messages and
+//! lines, plus the Rust counterparts of its Python-specific rules. See `docs/check.md`.
+//!
+//! The rules run in the order of the Python checker, each module on its own first (CHANGELOG,
+//! manifest, logo, then for a module with code: tests, lock file, Dockerfile, component JSON
+//! files), then across files and modules (uuids, slugs, docker_parameters), and last the
+//! registrations of each Rust module's binary, since building may take a while.
 
+mod build;
+mod changelog;
+mod component;
+mod discover;
+mod format;
+mod logo;
+mod manifest;
+mod module;
+mod project;
+mod registrations;
+mod report;
+mod schema;
+mod uniqueness;
+mod version;
+
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use anyhow::Context;
+
+use self::module::{Language, Module};
 
 /// Arguments of `cargo sekoia check`.
 #[derive(clap::Args)]
-pub struct CheckArgs {}
+pub struct CheckArgs {
+    /// Module directories, or directories holding modules (like the automation-library root)
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Read the registrations from this module binary, already built, instead of building each
+    /// Rust module with `cargo build` (meant for checking one module)
+    #[arg(long, value_name = "FILE")]
+    pub binary: Option<PathBuf>,
+}
 
-/// Runs `cargo sekoia check`.
-pub fn run(_args: CheckArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`cargo sekoia check` is being written")
+/// Runs `cargo sekoia check`: prints the report and exits with 1 when there are errors.
+pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let binary = match &args.binary {
+        Some(binary) => Some(
+            binary
+                .canonicalize()
+                .with_context(|| format!("--binary {}", binary.display()))?,
+        ),
+        None => None,
+    };
+    let selection = discover::select(&args.paths)?;
+    println!("{}", report::found(selection.modules.len()));
+    let mut modules: Vec<Module> = selection.modules.into_iter().map(Module::new).collect();
+    for module in &mut modules {
+        check_files(module);
+    }
+    uniqueness::check_uuids_and_slugs(&mut modules);
+    uniqueness::check_docker_parameters(&mut modules);
+    for module in modules.iter_mut().filter(|m| m.language == Language::Rust) {
+        registrations::check(module, binary.as_deref());
+    }
+    let failed = report::print(&modules, &selection.ignored).context("cannot write the report")?;
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The rules of one module that read its files.
+fn check_files(module: &mut Module) {
+    changelog::check(module);
+    manifest::check(module);
+    version::check(module);
+    logo::check(module);
+    project::check(module);
+    if module.has_code() {
+        component::check(module);
+    }
+    format::check(module);
 }

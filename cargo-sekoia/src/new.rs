@@ -10,8 +10,17 @@ use anyhow::{Context, bail};
 use crate::output;
 
 /// The categories Sekoia accepts.
-const CATEGORIES: &[&str] =
-    &["Applicative", "Cloud Providers", "Collaboration Tools", "Email", "Endpoint", "Generic", "IAM", "Network", "Threat Intelligence"];
+const CATEGORIES: &[&str] = &[
+    "Applicative",
+    "Cloud Providers",
+    "Collaboration Tools",
+    "Email",
+    "Endpoint",
+    "Generic",
+    "IAM",
+    "Network",
+    "Threat Intelligence",
+];
 
 /// Arguments of `cargo sekoia new`.
 #[derive(clap::Args)]
@@ -58,7 +67,13 @@ impl Names {
         let slug: String = name
             .to_lowercase()
             .chars()
-            .map(|c| if c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-') { c } else { '-' })
+            .map(|c| {
+                if c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-') {
+                    c
+                } else {
+                    '-'
+                }
+            })
             .collect::<String>()
             .split('-')
             .filter(|part| !part.is_empty())
@@ -77,16 +92,34 @@ impl Names {
             .filter(|w| !w.is_empty())
             .map(|w| {
                 let mut chars = w.chars();
-                chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+                chars
+                    .next()
+                    .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                    .unwrap_or_default()
             })
             .collect::<String>();
-        let module_type = if module_type.starts_with(|c: char| c.is_ascii_alphabetic()) { module_type } else { format!("M{module_type}") };
+        let module_type = if module_type.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            module_type
+        } else {
+            format!("M{module_type}")
+        };
         let description = description.trim();
-        let description = if description.is_empty() { format!("The {name} module") } else { description.to_owned() };
+        let description = if description.is_empty() {
+            format!("The {name} module")
+        } else {
+            description.to_owned()
+        };
         if description.chars().any(|c| c.is_control()) {
             bail!("the description contains control characters");
         }
-        Ok(Names { name: name.to_owned(), description, slug, package, components, module_type: format!("{module_type}Module") })
+        Ok(Names {
+            name: name.to_owned(),
+            description,
+            slug,
+            package,
+            components,
+            module_type: format!("{module_type}Module"),
+        })
     }
 }
 
@@ -98,7 +131,10 @@ pub fn run(args: NewArgs) -> anyhow::Result<ExitCode> {
             .next()
             .is_some();
         if not_empty && !args.force {
-            bail!("{} is not empty: choose a new directory, or pass --force to write into it", args.dir.display());
+            bail!(
+                "{} is not empty: choose a new directory, or pass --force to write into it",
+                args.dir.display()
+            );
         }
     }
     let name = match args.name {
@@ -115,11 +151,21 @@ pub fn run(args: NewArgs) -> anyhow::Result<ExitCode> {
     for (relative, contents) in &files {
         let path = args.dir.join(relative);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        std::fs::write(&path, contents).with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::write(&path, contents)
+            .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    output::status("Created", &format!("module `{}` ({}) in {}", names.name, names.slug, args.dir.display()));
+    output::status(
+        "Created",
+        &format!(
+            "module `{}` ({}) in {}",
+            names.name,
+            names.slug,
+            args.dir.display()
+        ),
+    );
     lock(&args.dir, dependencies.checkout.as_deref());
     println!(
         "\nNext:\n  cd {}\n  cargo build          # builds it and writes manifest.json, action_hello.json\n  cargo test           # unit tests and the binary against the platform emulator\n  cargo sekoia check   # Sekoia's module rules\n  cargo sekoia run . Hello --arguments '{{\"name\": \"Ada\"}}'",
@@ -131,7 +177,11 @@ pub fn run(args: NewArgs) -> anyhow::Result<ExitCode> {
 /// Asks on the terminal; refuses when standard input is not one.
 fn ask(question: &str, default: Option<&str>) -> anyhow::Result<String> {
     if !std::io::stdin().is_terminal() {
-        let flag = if question.starts_with("Module") { "--name" } else { "--description" };
+        let flag = if question.starts_with("Module") {
+            "--name"
+        } else {
+            "--description"
+        };
         bail!("{flag} is required when standard input is not a terminal");
     }
     match default {
@@ -142,7 +192,11 @@ fn ask(question: &str, default: Option<&str>) -> anyhow::Result<String> {
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
     let answer = answer.trim();
-    Ok(if answer.is_empty() { default.unwrap_or_default().to_owned() } else { answer.to_owned() })
+    Ok(if answer.is_empty() {
+        default.unwrap_or_default().to_owned()
+    } else {
+        answer.to_owned()
+    })
 }
 
 /// How the new module depends on sekoia-rs.
@@ -158,18 +212,27 @@ impl Dependencies {
     fn locate(explicit: Option<&Path>) -> anyhow::Result<Dependencies> {
         let checkout = match explicit {
             Some(path) => {
-                let path = path.canonicalize().with_context(|| format!("--sekoia-path {}", path.display()))?;
+                let path = path
+                    .canonicalize()
+                    .with_context(|| format!("--sekoia-path {}", path.display()))?;
                 if !path.join("sekoia-runtime/Cargo.toml").exists() {
-                    bail!("--sekoia-path {}: no sekoia-runtime/Cargo.toml there", path.display());
+                    bail!(
+                        "--sekoia-path {}: no sekoia-runtime/Cargo.toml there",
+                        path.display()
+                    );
                 }
                 Some(path)
             }
-            None => Path::new(env!("CARGO_MANIFEST_DIR")).parent().filter(|p| p.join("sekoia-runtime/Cargo.toml").exists()).map(Path::to_owned),
+            None => Path::new(env!("CARGO_MANIFEST_DIR"))
+                .parent()
+                .filter(|p| p.join("sekoia-runtime/Cargo.toml").exists())
+                .map(Path::to_owned),
         };
         let version = env!("CARGO_PKG_VERSION");
         Ok(match checkout {
             Some(root) => {
-                let path = |dir: &str| format!("{{ path = {:?} }}", root.join(dir).display().to_string());
+                let path =
+                    |dir: &str| format!("{{ path = {:?} }}", root.join(dir).display().to_string());
                 Dependencies {
                     runtime: path("sekoia-runtime"),
                     build: path("build-support"),
@@ -189,19 +252,35 @@ impl Dependencies {
 
 macro_rules! template {
     ($path:literal) => {
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/module/", $path))
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/templates/module/",
+            $path
+        ))
     };
 }
 
 fn render(names: &Names, category: &str, dependencies: &Dependencies) -> Vec<(PathBuf, String)> {
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
     let uuid = uuid::Uuid::new_v4().to_string();
-    let initials: String = names.name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect::<String>().to_uppercase();
-    let initials = initials.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let initials: String = names
+        .name
+        .split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .take(2)
+        .collect::<String>()
+        .to_uppercase();
+    let initials = initials
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
     let values: Vec<(&str, String)> = vec![
         ("name_rust", names.name.clone()),
         ("name", names.name.clone()),
-        ("description_toml", names.description.replace('\\', "\\\\").replace('"', "\\\"")),
+        (
+            "description_toml",
+            names.description.replace('\\', "\\\\").replace('"', "\\\""),
+        ),
         ("description", names.description.clone()),
         ("slug", names.slug.clone()),
         ("package", names.package.clone()),
@@ -224,17 +303,44 @@ fn render(names: &Names, category: &str, dependencies: &Dependencies) -> Vec<(Pa
     };
     let components = PathBuf::from(&names.components);
     vec![
-        (PathBuf::from("Cargo.toml"), fill(template!("Cargo.toml.tmpl"))),
+        (
+            PathBuf::from("Cargo.toml"),
+            fill(template!("Cargo.toml.tmpl")),
+        ),
         (PathBuf::from("build.rs"), fill(template!("build.rs.tmpl"))),
-        (PathBuf::from("src/main.rs"), fill(template!("src/main.rs.tmpl"))),
-        (PathBuf::from("tests/module.rs"), fill(template!("tests/module.rs.tmpl"))),
-        (PathBuf::from("CHANGELOG.md"), fill(template!("CHANGELOG.md.tmpl"))),
-        (PathBuf::from("README.md"), fill(template!("README.md.tmpl"))),
-        (PathBuf::from("Dockerfile"), fill(template!("Dockerfile.tmpl"))),
+        (
+            PathBuf::from("src/main.rs"),
+            fill(template!("src/main.rs.tmpl")),
+        ),
+        (
+            PathBuf::from("tests/module.rs"),
+            fill(template!("tests/module.rs.tmpl")),
+        ),
+        (
+            PathBuf::from("CHANGELOG.md"),
+            fill(template!("CHANGELOG.md.tmpl")),
+        ),
+        (
+            PathBuf::from("README.md"),
+            fill(template!("README.md.tmpl")),
+        ),
+        (
+            PathBuf::from("Dockerfile"),
+            fill(template!("Dockerfile.tmpl")),
+        ),
         (PathBuf::from("logo.svg"), fill(template!("logo.svg.tmpl"))),
-        (PathBuf::from(".gitignore"), fill(template!("gitignore.tmpl"))),
-        (components.join("Cargo.toml"), fill(template!("components/Cargo.toml.tmpl"))),
-        (components.join("src/lib.rs"), fill(template!("components/src/lib.rs.tmpl"))),
+        (
+            PathBuf::from(".gitignore"),
+            fill(template!("gitignore.tmpl")),
+        ),
+        (
+            components.join("Cargo.toml"),
+            fill(template!("components/Cargo.toml.tmpl")),
+        ),
+        (
+            components.join("src/lib.rs"),
+            fill(template!("components/src/lib.rs.tmpl")),
+        ),
     ]
 }
 
@@ -243,7 +349,10 @@ fn render(names: &Names, category: &str, dependencies: &Dependencies) -> Vec<(Pa
 /// dependency versions (and shares their build artifacts).
 fn lock(dir: &Path, checkout: Option<&Path>) {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let seeded = checkout.map(|root| root.join("Cargo.lock")).filter(|lock| lock.exists()).is_some_and(|lock| std::fs::copy(lock, dir.join("Cargo.lock")).is_ok());
+    let seeded = checkout
+        .map(|root| root.join("Cargo.lock"))
+        .filter(|lock| lock.exists())
+        .is_some_and(|lock| std::fs::copy(lock, dir.join("Cargo.lock")).is_ok());
     let mut command = Command::new(cargo);
     if seeded {
         command.args(["update", "--workspace"]);
