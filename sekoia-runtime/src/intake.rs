@@ -20,6 +20,12 @@ use crate::platform::error_chain;
 pub const CHUNK_BYTES_MAX: usize = 9_437_184;
 /// The largest event accepted.
 pub const EVENT_BYTES_MAX: usize = 250_000;
+/// Room reserved for the events of one request body: the event bytes and an eighth more for
+/// escapes, separators and the closing bytes (a body that needs more still grows).
+const BODY_BYTES_RESERVED: usize = CHUNK_BYTES_MAX + CHUNK_BYTES_MAX / 8;
+/// The most ids room is made for before the first chunk is answered (from the events' size
+/// hint; a longer push still grows the vector).
+const IDS_PRESIZED_MAX: usize = 1 << 22;
 /// Chunks in flight at once.
 pub(crate) const PARALLEL_CHUNKS: usize = 4;
 /// How long a chunk is retried, in retry units (an hour at the default unit of one second).
@@ -73,31 +79,33 @@ impl Intake {
         I: IntoIterator<Item = E>,
         E: Serialize,
     {
+        let events = events.into_iter();
+        // one id an event: sized once rather than grown (and copied) chunk after chunk
+        let mut ids = Vec::with_capacity(events.size_hint().0.min(IDS_PRESIZED_MAX));
         let mut chunks = Chunks {
-            events: events.into_iter(),
+            events,
             chunker: Chunker::new(&self.intake_key),
             done: false,
         };
-        // chunks are built as the sends make room: memory stays at a few chunks
-        let results: Vec<Result<Vec<String>, (Chunk, String)>> =
-            futures_util::stream::iter(&mut chunks)
-                .map(|chunk| self.send(chunk))
-                .buffered(PARALLEL_CHUNKS)
-                .collect()
-                .await;
-        let discarded = chunks.chunker.discarded;
-        let mut ids = Vec::new();
         let mut undelivered = Vec::new();
         let mut reason = None;
-        for result in results {
-            match result {
-                Ok(chunk_ids) => ids.extend(chunk_ids),
-                Err((chunk, why)) => {
-                    undelivered.extend(chunk.events());
-                    reason = Some(why);
+        {
+            // chunks are built as the sends make room: memory stays at a few chunks; results come
+            // in input order and each chunk's ids are moved out as soon as it is answered
+            let mut sends = futures_util::stream::iter(&mut chunks)
+                .map(|chunk| self.send(chunk))
+                .buffered(PARALLEL_CHUNKS);
+            while let Some(result) = sends.next().await {
+                match result {
+                    Ok(chunk_ids) => ids.extend(chunk_ids),
+                    Err((chunk, why)) => {
+                        undelivered.extend(chunk.events());
+                        reason = Some(why);
+                    }
                 }
             }
         }
+        let discarded = chunks.chunker.discarded;
         match reason {
             None => Ok(Pushed { ids, discarded }),
             Some(reason) => Err(PushError {
@@ -124,9 +132,9 @@ impl Intake {
                 .await;
             let (why, retry_after, final_failure) = match sent {
                 Ok(reply) if reply.status().is_success() => match reply.json::<Value>().await {
-                    Ok(value) => match ids(&value, chunk.count) {
-                        Some(ids) => return Ok(ids),
-                        None => (
+                    Ok(value) => match ids(value, chunk.count) {
+                        Ok(ids) => return Ok(ids),
+                        Err(value) => (
                             format!(
                                 "the intake's reply has no `event_ids` for the {} events: {value}",
                                 chunk.count
@@ -184,18 +192,20 @@ impl Intake {
     }
 }
 
-fn ids(value: &Value, expected: usize) -> Option<Vec<String>> {
-    let ids: Vec<String> = value
-        .get("event_ids")?
-        .as_array()?
-        .iter()
-        .map(|id| {
-            id.as_str()
-                .map(str::to_owned)
-                .unwrap_or_else(|| id.to_string())
-        })
-        .collect();
-    (ids.len() == expected).then_some(ids)
+/// The ids of an intake reply `{"event_ids": [...]}`, when there is one per event; else the
+/// reply, for the error message. The strings are moved out of the parsed reply, not copied: a
+/// million events come back as a million ids.
+fn ids(mut value: Value, expected: usize) -> Result<Vec<String>, Value> {
+    match value.get_mut("event_ids") {
+        Some(Value::Array(ids)) if ids.len() == expected => Ok(std::mem::take(ids)
+            .into_iter()
+            .map(|id| match id {
+                Value::String(id) => id,
+                other => other.to_string(),
+            })
+            .collect()),
+        _ => Err(value),
+    }
 }
 
 /// The chunks of a sequence of events, built lazily.
@@ -257,13 +267,22 @@ impl Chunker {
         escape_json_string(&mut prefix, intake_key.as_bytes());
         prefix.extend_from_slice(b",\"jsons\":[");
         Chunker {
-            body: prefix.clone(),
+            body: Chunker::empty_body(&prefix),
             prefix,
             event_bytes: 0,
             count: 0,
             scratch: Vec::with_capacity(1024),
             discarded: 0,
         }
+    }
+
+    /// A body holding only `prefix`, with room for a full chunk of events and their escapes, so
+    /// that it is not reallocated (and copied) while it fills up. Pages not written to take no
+    /// memory.
+    fn empty_body(prefix: &[u8]) -> Vec<u8> {
+        let mut body = Vec::with_capacity(prefix.len() + BODY_BYTES_RESERVED);
+        body.extend_from_slice(prefix);
+        body
     }
 
     /// Adds an event; returns the previous chunk when this event does not fit in it.
@@ -315,7 +334,7 @@ impl Chunker {
         if self.count == 0 {
             return None;
         }
-        let mut body = std::mem::replace(&mut self.body, self.prefix.clone());
+        let mut body = std::mem::replace(&mut self.body, Chunker::empty_body(&self.prefix));
         body.extend_from_slice(b"]}");
         let chunk = Chunk {
             body: Bytes::from(body),
@@ -333,12 +352,25 @@ impl Chunker {
 }
 
 /// Appends `raw` (UTF-8) as a JSON string literal.
+///
+/// Events are mostly bytes that need no escaping: they are skipped eight at a time
+/// ([`needs_escape`]) and copied in runs, which makes this pass several times faster than a
+/// byte-by-byte loop (it was a third of the connector's CPU time in the push benchmark).
 fn escape_json_string(out: &mut Vec<u8>, raw: &[u8]) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.reserve(raw.len() + raw.len() / 8 + 2);
     out.push(b'"');
     let mut start = 0;
-    for (i, &byte) in raw.iter().enumerate() {
+    let mut i = 0;
+    while i < raw.len() {
+        while let Some(word) = raw.get(i..i + 8) {
+            let word = u64::from_le_bytes(word.try_into().expect("a slice of 8 bytes"));
+            if needs_escape(word) {
+                break;
+            }
+            i += 8;
+        }
+        let Some(&byte) = raw.get(i) else { break };
         let escape: &[u8] = match byte {
             b'"' => b"\\\"",
             b'\\' => b"\\\\",
@@ -348,7 +380,10 @@ fn escape_json_string(out: &mut Vec<u8>, raw: &[u8]) {
             0x08 => b"\\b",
             0x0c => b"\\f",
             0x00..=0x1f => b"",
-            _ => continue,
+            _ => {
+                i += 1;
+                continue;
+            }
         };
         out.extend_from_slice(&raw[start..i]);
         if escape.is_empty() {
@@ -363,10 +398,24 @@ fn escape_json_string(out: &mut Vec<u8>, raw: &[u8]) {
         } else {
             out.extend_from_slice(escape);
         }
-        start = i + 1;
+        i += 1;
+        start = i;
     }
     out.extend_from_slice(&raw[start..]);
     out.push(b'"');
+}
+
+/// Whether one of the eight bytes of `word` is a quote, a backslash or a control character (below 0x20),
+/// the bytes a JSON string escapes. Exact for the word as a whole (the classic "has a zero byte"
+/// and "has a byte less than n" bit tricks); which byte it is, the caller finds byte by byte.
+fn needs_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+    let quote = has_zero(word ^ (ONES * u64::from(b'"')));
+    let backslash = has_zero(word ^ (ONES * u64::from(b'\\')));
+    control | quote | backslash != 0
 }
 
 #[cfg(test)]
@@ -482,6 +531,61 @@ mod tests {
         let expected: Vec<String> = (0..141).map(|n| format!("id-{n}")).collect();
         assert_eq!(pushed.ids, expected);
         assert_eq!(pushed.discarded, 0);
+    }
+
+    #[test]
+    fn escaping_equals_serde_json_at_every_position() {
+        // each escapable byte (and a 2-byte UTF-8 character) at every offset of a long run, so
+        // that it falls at each position of the eight-byte words and at the tails
+        let specials = [
+            "\"", "\\", "\n", "\r", "\t", "\u{8}", "\u{c}", "\u{0}", "\u{1f}", "é", "\u{7f}",
+        ];
+        for special in specials {
+            for len in 0..24 {
+                for at in 0..=len {
+                    let text = format!("{}{special}{}", "x".repeat(at), "y".repeat(len - at));
+                    let mut out = Vec::new();
+                    escape_json_string(&mut out, text.as_bytes());
+                    assert_eq!(
+                        String::from_utf8(out).unwrap(),
+                        serde_json::to_string(&text).unwrap(),
+                        "{text:?}"
+                    );
+                }
+            }
+        }
+        let every_byte: String = (0u8..0x80).map(char::from).collect::<String>().repeat(3);
+        let mut out = Vec::new();
+        escape_json_string(&mut out, every_byte.as_bytes());
+        assert_eq!(out, serde_json::to_vec(&every_byte).unwrap());
+    }
+
+    #[test]
+    fn the_word_test_finds_exactly_the_escapable_bytes() {
+        for byte in 0..=255u8 {
+            let escapable = byte < 0x20 || byte == b'"' || byte == b'\\';
+            for at in 0..8 {
+                let mut word = [b'a'; 8];
+                word[at] = byte;
+                assert_eq!(
+                    needs_escape(u64::from_le_bytes(word)),
+                    escapable,
+                    "{byte:#x} at {at}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn reply_ids_are_taken_in_order_when_there_is_one_per_event() {
+        assert_eq!(
+            ids(json!({"event_ids": ["a", "b", 3]}), 3).unwrap(),
+            vec!["a".to_owned(), "b".to_owned(), "3".to_owned()]
+        );
+        let short = json!({"event_ids": ["a"], "other": 1});
+        assert_eq!(ids(short.clone(), 2).unwrap_err(), short);
+        assert_eq!(ids(json!({}), 0).unwrap_err(), json!({}));
+        assert_eq!(ids(json!([]), 0).unwrap_err(), json!([]));
     }
 
     #[test]
