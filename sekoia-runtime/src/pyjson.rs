@@ -2,7 +2,7 @@
 //!
 //! Sekoia's tooling compares manifests byte for byte with what Python writes: two-space indent,
 //! `", "`-free item separators (`","` then a new line), `": "` between key and value, every
-//! character outside printable ASCII escaped as `\uXXXX` (lower-case hex, surrogate pairs above
+//! character outside printable ASCII escaped as `\u` and four lower-case hex digits (surrogate pairs above
 //! U+FFFF), floats as Python's `repr`, and no trailing newline.
 
 use serde_json::{Number, Value};
