@@ -1,23 +1,8 @@
 //! The action lifecycle, run as the platform runs it: example binaries against the emulator.
 
-use std::time::Duration;
-
 use sekoia_emulator::{Emulator, Method, ModuleRun, Reply};
-use sekoia_tests::example_binary;
+use sekoia_tests::{conformance, example_binary, with_secrets};
 use serde_json::{Value, json};
-
-fn conformance(command: &str) -> ModuleRun {
-    ModuleRun::new(example_binary("conformance"), command)
-        .env("SEKOIA_RETRY_UNIT_MS", "1")
-        .timeout(Duration::from_secs(30))
-}
-
-fn with_secrets() -> Emulator {
-    Emulator::builder()
-        .secrets(json!({"api_key": "s3cr3t-k3y"}))
-        .require_token("tok")
-        .start()
-}
 
 fn finished(emulator: &Emulator) -> Value {
     let updates = emulator.status_updates();

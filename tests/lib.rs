@@ -101,3 +101,18 @@ pub fn wait_until(timeout: std::time::Duration, mut condition: impl FnMut() -> b
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
+
+/// A run of the conformance module's `command`, with fast retries and a 30 s limit.
+pub fn conformance(command: &str) -> sekoia_emulator::ModuleRun {
+    sekoia_emulator::ModuleRun::new(example_binary("conformance"), command)
+        .env("SEKOIA_RETRY_UNIT_MS", "1")
+        .timeout(std::time::Duration::from_secs(30))
+}
+
+/// An emulator holding the conformance module's secret and requiring the default token.
+pub fn with_secrets() -> sekoia_emulator::Emulator {
+    sekoia_emulator::Emulator::builder()
+        .secrets(serde_json::json!({"api_key": "s3cr3t-k3y"}))
+        .require_token("tok")
+        .start()
+}

@@ -3,22 +3,9 @@
 use std::io::{Read, Write};
 use std::time::Duration;
 
-use sekoia_emulator::{Emulator, Method, ModuleRun, Reply};
-use sekoia_tests::{example_binary, wait_until};
+use sekoia_emulator::{Method, Reply};
+use sekoia_tests::{conformance, wait_until, with_secrets};
 use serde_json::{Value, json};
-
-fn conformance(command: &str) -> ModuleRun {
-    ModuleRun::new(example_binary("conformance"), command)
-        .env("SEKOIA_RETRY_UNIT_MS", "1")
-        .timeout(Duration::from_secs(30))
-}
-
-fn with_secrets() -> Emulator {
-    Emulator::builder()
-        .secrets(json!({"api_key": "s3cr3t-k3y"}))
-        .require_token("tok")
-        .start()
-}
 
 /// A plain HTTP GET on loopback: (status, body).
 fn http_get(port: u16, path: &str) -> (u16, String) {
