@@ -81,24 +81,11 @@ pub fn check_uuids_and_slugs(modules: &mut [Module]) {
         if let Some(uuid) = &module.uuid {
             add(&mut module_uuids, uuid, index, "manifest.json");
         }
-        let mut twins: IndexMap<String, Twins> = IndexMap::new();
-        for (file, uuid) in &module.component_uuids {
-            if file.starts_with("action_") {
-                add(&mut actions, uuid, index, file);
-            } else if file.starts_with("trigger_") {
-                add(&mut triggers, uuid, index, file);
-                twins
-                    .entry(lstrip(file, "trigger_").to_owned())
-                    .or_default()
-                    .trigger = Some(uuid.clone());
-            } else if file.starts_with("connector_") {
-                add(&mut connectors, uuid, index, file);
-                twins
-                    .entry(lstrip(file, "connector_").to_owned())
-                    .or_default()
-                    .connector = Some(uuid.clone());
-            }
-        }
+        let twins = pool_by_kind(
+            &module.component_uuids,
+            index,
+            [&mut actions, &mut triggers, &mut connectors],
+        );
         check_twins(
             modules,
             index,
@@ -115,28 +102,43 @@ pub fn check_uuids_and_slugs(modules: &mut [Module]) {
     report_duplicates(modules, &triggers, "UUID is not unique");
 }
 
+/// Files `(name, value)` of one module into the action, trigger and connector pools; returns
+/// the trigger/connector twins (same suffix) with their values.
+fn pool_by_kind(
+    values: &[(String, String)],
+    index: usize,
+    [actions, triggers, connectors]: [&mut Pool; 3],
+) -> IndexMap<String, Twins> {
+    let mut twins: IndexMap<String, Twins> = IndexMap::new();
+    for (file, value) in values {
+        if file.starts_with("action_") {
+            add(actions, value, index, file);
+        } else if file.starts_with("trigger_") {
+            add(triggers, value, index, file);
+            twins
+                .entry(lstrip(file, "trigger_").to_owned())
+                .or_default()
+                .trigger = Some(value.clone());
+        } else if file.starts_with("connector_") {
+            add(connectors, value, index, file);
+            twins
+                .entry(lstrip(file, "connector_").to_owned())
+                .or_default()
+                .connector = Some(value.clone());
+        }
+    }
+    twins
+}
+
 /// Docker parameters within each module (`check_docker_params`).
 pub fn check_docker_parameters(modules: &mut [Module]) {
     for index in 0..modules.len() {
         let (mut actions, mut triggers, mut connectors) = (Pool::new(), Pool::new(), Pool::new());
-        let mut twins: IndexMap<String, Twins> = IndexMap::new();
-        for (file, docker_parameters) in &modules[index].docker_parameters {
-            if file.starts_with("action_") {
-                add(&mut actions, docker_parameters, index, file);
-            } else if file.starts_with("trigger_") {
-                add(&mut triggers, docker_parameters, index, file);
-                twins
-                    .entry(lstrip(file, "trigger_").to_owned())
-                    .or_default()
-                    .trigger = Some(docker_parameters.clone());
-            } else if file.starts_with("connector_") {
-                add(&mut connectors, docker_parameters, index, file);
-                twins
-                    .entry(lstrip(file, "connector_").to_owned())
-                    .or_default()
-                    .connector = Some(docker_parameters.clone());
-            }
-        }
+        let twins = pool_by_kind(
+            &modules[index].docker_parameters,
+            index,
+            [&mut actions, &mut triggers, &mut connectors],
+        );
         check_twins(
             modules,
             index,
