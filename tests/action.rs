@@ -11,14 +11,19 @@ fn finished(emulator: &Emulator) -> Value {
     last
 }
 
+/// The conformance module's Noop action, with `{"value": "x"}`.
+fn noop(emulator: &Emulator) -> sekoia_emulator::RunOutcome {
+    conformance("Noop")
+        .module_configuration(json!({}))
+        .arguments(json!({"value": "x"}))
+        .run(emulator)
+        .unwrap()
+}
+
 #[test]
 fn running_asks_for_secrets_then_finished_carries_results_and_logs() {
     let emulator = with_secrets();
-    let outcome = conformance("Noop")
-        .module_configuration(json!({}))
-        .arguments(json!({"value": "x"}))
-        .run(&emulator)
-        .unwrap();
+    let outcome = noop(&emulator);
     assert!(outcome.success(), "{outcome}");
     let updates = emulator.status_updates();
     assert_eq!(updates.len(), 2, "{outcome}");
@@ -192,11 +197,7 @@ fn callback_is_retried_on_5xx_but_not_on_4xx_and_409_is_success() {
             Reply::status(503),
         ],
     );
-    let outcome = conformance("Noop")
-        .module_configuration(json!({}))
-        .arguments(json!({"value": "x"}))
-        .run(&emulator)
-        .unwrap();
+    let outcome = noop(&emulator);
     assert!(outcome.success(), "{outcome}");
     assert_eq!(
         emulator.requests_to("/callback").len(),
@@ -210,11 +211,7 @@ fn callback_is_retried_on_5xx_but_not_on_4xx_and_409_is_success() {
         "/callback",
         [Reply::normal(), Reply::status(400)],
     );
-    let outcome = conformance("Noop")
-        .module_configuration(json!({}))
-        .arguments(json!({"value": "x"}))
-        .run(&emulator)
-        .unwrap();
+    let outcome = noop(&emulator);
     assert!(
         !outcome.success(),
         "an undelivered result is a failure: {outcome}"
@@ -231,11 +228,7 @@ fn callback_is_retried_on_5xx_but_not_on_4xx_and_409_is_success() {
         "/callback",
         [Reply::normal(), Reply::status(409)],
     );
-    let outcome = conformance("Noop")
-        .module_configuration(json!({}))
-        .arguments(json!({"value": "x"}))
-        .run(&emulator)
-        .unwrap();
+    let outcome = noop(&emulator);
     assert!(outcome.success(), "409 means already finished: {outcome}");
     assert_eq!(emulator.requests_to("/callback").len(), 2);
 }
