@@ -191,10 +191,10 @@ impl Platform {
             answer.headers.push(("allow".into(), methods.join(", ")));
             return answer;
         }
-        if *path != "/batch" {
-            if let Some(answer) = self.check_token(request) {
-                return answer;
-            }
+        if *path != "/batch"
+            && let Some(answer) = self.check_token(request)
+        {
+            return answer;
         }
         match (request.method.as_str(), *path) {
             ("PATCH", "/callback") => self.status_update(parsed),

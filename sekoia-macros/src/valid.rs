@@ -409,18 +409,17 @@ pub fn doc_comment(attrs: &[syn::Attribute]) -> Option<String> {
         if !attr.path().is_ident("doc") {
             continue;
         }
-        if let syn::Meta::NameValue(nv) = &attr.meta {
-            if let Expr::Lit(ExprLit {
+        if let syn::Meta::NameValue(nv) = &attr.meta
+            && let Expr::Lit(ExprLit {
                 lit: Lit::Str(s), ..
             }) = &nv.value
-            {
-                lines.extend(
-                    s.value()
-                        .lines()
-                        .map(|l| l.trim().to_owned())
-                        .collect::<Vec<_>>(),
-                );
-            }
+        {
+            lines.extend(
+                s.value()
+                    .lines()
+                    .map(|l| l.trim().to_owned())
+                    .collect::<Vec<_>>(),
+            );
         }
     }
     let mut paragraphs: Vec<String> = Vec::new();

@@ -209,10 +209,10 @@ async fn running(
         Ok(None) => Value::Object(Map::new()),
         Err(e) => return Some(Err(e.to_string())),
     };
-    if !names.is_empty() {
-        if let Some(Value::Object(secrets)) = reply.pointer("/module_configuration/value") {
-            merge_secrets(&mut module, &names, secrets.clone());
-        }
+    if !names.is_empty()
+        && let Some(Value::Object(secrets)) = reply.pointer("/module_configuration/value")
+    {
+        merge_secrets(&mut module, &names, secrets.clone());
     }
     remember_secrets(&module, &names);
     Some(Ok(module))

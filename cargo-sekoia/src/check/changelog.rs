@@ -156,10 +156,10 @@ pub fn problems(text: &str) -> Vec<String> {
             _ => None,
         };
         // Python skips the pairs it cannot compare (an `Unreleased` entry)
-        if let (Some(newer), Some(older)) = (parsed(&pair[0]), parsed(&pair[1])) {
-            if newer.cmp_precedence(&older) != Ordering::Greater {
-                problems.push("Versions are not in descending order.".to_owned());
-            }
+        if let (Some(newer), Some(older)) = (parsed(&pair[0]), parsed(&pair[1]))
+            && newer.cmp_precedence(&older) != Ordering::Greater
+        {
+            problems.push("Versions are not in descending order.".to_owned());
         }
     }
     problems

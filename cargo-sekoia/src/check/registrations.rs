@@ -213,10 +213,10 @@ fn with_article(kind: Kind) -> String {
 fn compare(module: &mut Module, registrations: &[Registration]) {
     let mut declared: Vec<(Kind, String)> = Vec::new();
     for (file, docker_parameters) in &module.docker_parameters {
-        if let Some(kind) = kind_of(file) {
-            if !declared.contains(&(kind, docker_parameters.clone())) {
-                declared.push((kind, docker_parameters.clone()));
-            }
+        if let Some(kind) = kind_of(file)
+            && !declared.contains(&(kind, docker_parameters.clone()))
+        {
+            declared.push((kind, docker_parameters.clone()));
         }
     }
     let mut messages = Vec::new();

@@ -126,11 +126,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    if let Some(path) = &options.url_file {
-        if let Err(error) = std::fs::write(path, emulator.url()) {
-            eprintln!("sekoia-emulator: cannot write the URL to {path}: {error}");
-            return ExitCode::FAILURE;
-        }
+    if let Some(path) = &options.url_file
+        && let Err(error) = std::fs::write(path, emulator.url())
+    {
+        eprintln!("sekoia-emulator: cannot write the URL to {path}: {error}");
+        return ExitCode::FAILURE;
     }
     say(emulator.url());
     let commands = emulator.clone();
