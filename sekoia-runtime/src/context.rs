@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 
 use crate::component::{Action, Connector, Trigger};
 use crate::error::{ActionError, TriggerError};
-use crate::intake::{Intake, PushError};
+use crate::intake::{EventIds, Intake, PushError};
 use crate::logs::{self, Level};
 use crate::long_running::Core;
 
@@ -356,7 +356,7 @@ impl<C: Connector> ConnectorContext<C> {
     /// A string is sent as it is (a raw log line); anything else as its JSON. Events over
     /// 250,000 bytes are discarded, counted and logged. When an intake request still fails after
     /// its retries (up to an hour), the error carries the events that were not delivered.
-    pub async fn push_events<I, E>(&self, events: I) -> Result<Vec<String>, PushError>
+    pub async fn push_events<I, E>(&self, events: I) -> Result<EventIds, PushError>
     where
         I: IntoIterator<Item = E>,
         E: Serialize,

@@ -12,12 +12,13 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use futures_util::StreamExt;
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::platform::error_chain;
 
+mod event_ids;
 mod event_json;
 
+pub use event_ids::{EventId, EventIds, Iter as EventIdsIter};
 use event_json::escape_json_string;
 
 /// The most event bytes in one request.
@@ -40,7 +41,7 @@ pub(crate) const RETRY_BUDGET_UNITS: u32 = 3600;
 #[error("{} event(s) could not be pushed to the intake ({} delivered): {reason}", .undelivered.len(), .delivered_ids.len())]
 pub struct PushError {
     /// Ids of the events that were delivered, in input order.
-    pub delivered_ids: Vec<String>,
+    pub delivered_ids: EventIds,
     /// The events that were not delivered, as the JSON strings that were sent.
     pub undelivered: Vec<String>,
     /// The last failure.
@@ -49,7 +50,7 @@ pub struct PushError {
 
 /// The outcome of a push: ids in input order, and how many events were too large.
 pub(crate) struct Pushed {
-    pub(crate) ids: Vec<String>,
+    pub(crate) ids: EventIds,
     pub(crate) discarded: u64,
 }
 
@@ -85,7 +86,7 @@ impl Intake {
     {
         let events = events.into_iter();
         // one id an event: sized once rather than grown (and copied) chunk after chunk
-        let mut ids = Vec::with_capacity(events.size_hint().0.min(IDS_PRESIZED_MAX));
+        let mut ids = EventIds::with_capacity(events.size_hint().0.min(IDS_PRESIZED_MAX));
         let mut chunks = Chunks {
             events,
             chunker: Chunker::new(&self.intake_key),
@@ -101,7 +102,7 @@ impl Intake {
                 .buffered(PARALLEL_CHUNKS);
             while let Some(result) = sends.next().await {
                 match result {
-                    Ok(chunk_ids) => ids.extend(chunk_ids),
+                    Ok(chunk_ids) => ids.append(chunk_ids),
                     Err((chunk, why)) => {
                         undelivered.extend(chunk.events());
                         reason = Some(why);
@@ -121,7 +122,7 @@ impl Intake {
     }
 
     /// Sends one chunk, retrying within the budget.
-    async fn send(&self, chunk: Chunk) -> Result<Vec<String>, (Chunk, String)> {
+    async fn send(&self, chunk: Chunk) -> Result<EventIds, (Chunk, String)> {
         let started = Instant::now();
         let budget = self.retry_unit * RETRY_BUDGET_UNITS;
         let mut attempt: u32 = 0;
@@ -135,20 +136,13 @@ impl Intake {
                 .send()
                 .await;
             let (why, retry_after, final_failure) = match sent {
-                Ok(reply) if reply.status().is_success() => match reply.json::<Value>().await {
-                    Ok(value) => match ids(value, chunk.count) {
+                Ok(reply) if reply.status().is_success() => match reply.bytes().await {
+                    Ok(body) => match ids(&body, chunk.count) {
                         Ok(ids) => return Ok(ids),
-                        Err(value) => (
-                            format!(
-                                "the intake's reply has no `event_ids` for the {} events: {value}",
-                                chunk.count
-                            ),
-                            None,
-                            false,
-                        ),
+                        Err(why) => (why, None, false),
                     },
                     Err(e) => (
-                        format!("the intake's reply is not JSON: {}", error_chain(&e)),
+                        format!("the intake's reply cannot be read: {}", error_chain(&e)),
                         None,
                         false,
                     ),
@@ -196,19 +190,25 @@ impl Intake {
     }
 }
 
-/// The ids of an intake reply `{"event_ids": [...]}`, when there is one per event; else the
-/// reply, for the error message. The strings are moved out of the parsed reply, not copied: a
-/// million events come back as a million ids.
-fn ids(mut value: Value, expected: usize) -> Result<Vec<String>, Value> {
-    match value.get_mut("event_ids") {
-        Some(Value::Array(ids)) if ids.len() == expected => Ok(std::mem::take(ids)
-            .into_iter()
-            .map(|id| match id {
-                Value::String(id) => id,
-                other => other.to_string(),
-            })
-            .collect()),
-        _ => Err(value),
+/// The ids of an intake reply `{"event_ids": [...]}` when there is one per event, read straight
+/// into their compact form; else what is wrong with the reply.
+fn ids(body: &[u8], expected: usize) -> Result<EventIds, String> {
+    #[derive(serde::Deserialize)]
+    struct Reply {
+        event_ids: EventIds,
+    }
+    let shown = || String::from_utf8_lossy(&body[..body.len().min(300)]).into_owned();
+    match serde_json::from_slice::<Reply>(body) {
+        Ok(reply) if reply.event_ids.len() == expected => Ok(reply.event_ids),
+        Ok(reply) => Err(format!(
+            "the intake's reply has {} `event_ids` for {expected} events: {}",
+            reply.event_ids.len(),
+            shown()
+        )),
+        Err(e) => Err(format!(
+            "the intake's reply is not `{{\"event_ids\": [...]}}` ({e}): {}",
+            shown()
+        )),
     }
 }
 
@@ -358,7 +358,7 @@ impl Chunker {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     fn parse(chunk: &Chunk) -> Value {
         serde_json::from_slice(&chunk.body).unwrap()
@@ -466,19 +466,26 @@ mod tests {
             .collect();
         let pushed = intake.push(&events).await.unwrap();
         let expected: Vec<String> = (0..141).map(|n| format!("id-{n}")).collect();
-        assert_eq!(pushed.ids, expected);
+        assert_eq!(pushed.ids.to_strings(), expected);
         assert_eq!(pushed.discarded, 0);
     }
 
     #[test]
     fn reply_ids_are_taken_in_order_when_there_is_one_per_event() {
+        let id = "0f8e4c1a-2b3d-4e5f-8a9b-0c1d2e3f4a5b";
+        let body = format!(r#"{{"event_ids": ["{id}", "b", 3], "other": 1}}"#);
+        assert_eq!(ids(body.as_bytes(), 3).unwrap().to_strings(), vec![id, "b", "3"]);
+        let short = ids(br#"{"event_ids": ["a"]}"#, 2).unwrap_err();
         assert_eq!(
-            ids(json!({"event_ids": ["a", "b", 3]}), 3).unwrap(),
-            vec!["a".to_owned(), "b".to_owned(), "3".to_owned()]
+            short,
+            r#"the intake's reply has 1 `event_ids` for 2 events: {"event_ids": ["a"]}"#
         );
-        let short = json!({"event_ids": ["a"], "other": 1});
-        assert_eq!(ids(short.clone(), 2).unwrap_err(), short);
-        assert_eq!(ids(json!({}), 0).unwrap_err(), json!({}));
-        assert_eq!(ids(json!([]), 0).unwrap_err(), json!([]));
+        for wrong in [&b"{}"[..], b"[]", b"not json", br#"{"event_ids": [true]}"#] {
+            let why = ids(wrong, 0).unwrap_err();
+            assert!(
+                why.starts_with(r#"the intake's reply is not `{"event_ids": [...]}`"#),
+                "{why}"
+            );
+        }
     }
 }

@@ -82,7 +82,7 @@ pub use context::DefaultConnectorConfiguration;
 pub use context::{ActionContext, ConnectorContext, TriggerContext, ValidatorContext};
 pub use descriptor::Kind;
 pub use error::{ActionError, ConnectorError, TriggerError, ValidationError};
-pub use intake::PushError;
+pub use intake::{EventId, EventIds, PushError};
 pub use logs::Level;
 pub use registry::Registry;
 pub use secret::Secret;
