@@ -185,8 +185,23 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         view.module_output("stdout", &ended.outcome.stdout);
         view.module_output("stderr", &ended.outcome.stderr);
     }
-    view.summary(ended.outcome.elapsed, &ended.describe());
+    // An action that failed fails the command, whatever the module's exit status (the module
+    // exits 0 once its error is delivered): scripts and CI see the failure.
+    let failed_action = component.kind == Kind::Action && !finished_with_results(view.finished());
+    let mut ending = ended.describe();
+    if failed_action && ended.outcome.status.success() {
+        ending.push_str("; the action did not finish with results: exit status 1");
+    }
+    view.summary(ended.outcome.elapsed, &ending);
+    if failed_action && ended.outcome.status.success() {
+        return Ok(ExitCode::FAILURE);
+    }
     Ok(ended.exit_code())
+}
+
+/// Whether an action's `finished` status update reports no error.
+fn finished_with_results(finished: Option<&Value>) -> bool {
+    finished.is_some_and(|update| update.get("error").is_none_or(Value::is_null))
 }
 
 /// ", until Ctrl-C, 3 events or 30s": when a run stops by itself.

@@ -242,6 +242,39 @@ fn the_trigger_sends_the_new_entries_as_one_event() {
 }
 
 #[test]
+fn an_action_that_reports_an_error_fails_the_command() {
+    let run = cargo_sekoia_run(&[
+        &testhttp(),
+        "Request",
+        "--arguments",
+        r#"{"method": "get"}"#,
+        "--module-configuration",
+        r#"{"api_key": "k", "base_url": "x"}"#,
+        "--timeout",
+        "60",
+    ]);
+
+    assert_eq!(run.code, Some(1), "{}", run.report());
+    assert!(
+        run.stdout.contains("finished with an error"),
+        "{}",
+        run.report()
+    );
+    assert!(
+        run.stdout.contains("missing field `url`"),
+        "the error is shown\n{}",
+        run.report()
+    );
+    assert!(
+        run.stdout.contains(
+            "the module exited with status 0; the action did not finish with results: exit status 1"
+        ),
+        "{}",
+        run.report()
+    );
+}
+
+#[test]
 fn arguments_that_are_not_json_are_refused_before_any_build() {
     let run = cargo_sekoia_run(&[&testhttp(), "Request", "--arguments", "{url: x}"]);
 
