@@ -26,6 +26,7 @@ use crate::platform::Options;
 pub struct EmulatorBuilder {
     pub(crate) secrets: Value,
     pub(crate) options: Options,
+    pub(crate) port: u16,
 }
 
 impl Default for EmulatorBuilder {
@@ -38,6 +39,7 @@ impl Default for EmulatorBuilder {
                 token: None,
                 max_batch_bytes: DEFAULT_MAX_BATCH_BYTES,
             },
+            port: 0,
         }
     }
 }
@@ -82,6 +84,14 @@ impl EmulatorBuilder {
     /// a larger one gets `413`.
     pub fn max_batch_bytes(mut self, bytes: usize) -> Self {
         self.options.max_batch_bytes = bytes;
+        self
+    }
+
+    /// Listen on `127.0.0.1:<port>` rather than an ephemeral port (`0`, the default): for a
+    /// module started by hand with a fixed `url_callback`. Tests should keep the default, so
+    /// that they never collide.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
         self
     }
 

@@ -57,13 +57,12 @@ impl Emulator {
         EmulatorBuilder::default()
     }
 
-    fn bind() -> Result<(std::net::TcpListener, SocketAddr), EmulatorError> {
-        let listener =
-            std::net::TcpListener::bind(("127.0.0.1", 0)).map_err(EmulatorError::Bind)?;
-        listener
-            .set_nonblocking(true)
-            .map_err(EmulatorError::Bind)?;
-        let addr = listener.local_addr().map_err(EmulatorError::Bind)?;
+    /// A non-blocking listener on `127.0.0.1:<port>` (`port` 0: an ephemeral one).
+    fn bind(port: u16) -> Result<(std::net::TcpListener, SocketAddr), EmulatorError> {
+        let failed = |source| EmulatorError::Bind { port, source };
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port)).map_err(failed)?;
+        listener.set_nonblocking(true).map_err(failed)?;
+        let addr = listener.local_addr().map_err(failed)?;
         Ok((listener, addr))
     }
 
@@ -84,7 +83,7 @@ impl Emulator {
     }
 
     pub(crate) fn launch_own_thread(builder: EmulatorBuilder) -> Result<Emulator, EmulatorError> {
-        let (listener, addr) = Self::bind()?;
+        let (listener, addr) = Self::bind(builder.port)?;
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 4));
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(workers)
@@ -94,7 +93,10 @@ impl Emulator {
             .map_err(EmulatorError::Runtime)?;
         let listener = {
             let _context = runtime.enter();
-            TcpListener::from_std(listener).map_err(EmulatorError::Bind)?
+            TcpListener::from_std(listener).map_err(|source| EmulatorError::Bind {
+                port: addr.port(),
+                source,
+            })?
         };
         let (shutdown, stop) = watch::channel(false);
         let (mut emulator, platform) = Self::new(builder, addr, shutdown);
@@ -113,10 +115,13 @@ impl Emulator {
         builder: EmulatorBuilder,
         runtime: &tokio::runtime::Handle,
     ) -> Result<Emulator, EmulatorError> {
-        let (listener, addr) = Self::bind()?;
+        let (listener, addr) = Self::bind(builder.port)?;
         let listener = {
             let _context = runtime.enter();
-            TcpListener::from_std(listener).map_err(EmulatorError::Bind)?
+            TcpListener::from_std(listener).map_err(|source| EmulatorError::Bind {
+                port: addr.port(),
+                source,
+            })?
         };
         let (shutdown, stop) = watch::channel(false);
         let (emulator, platform) = Self::new(builder, addr, shutdown);

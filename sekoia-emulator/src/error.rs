@@ -7,9 +7,15 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum EmulatorError {
-    /// No loopback port could be bound.
-    #[error("cannot listen on 127.0.0.1 (ephemeral port): {0}")]
-    Bind(#[source] io::Error),
+    /// The loopback port could not be bound (`port` 0: an ephemeral one).
+    #[error("cannot listen on 127.0.0.1:{}: {source}", if *.port == 0 { "<ephemeral port>".to_owned() } else { .port.to_string() })]
+    Bind {
+        /// The port asked for; 0 for an ephemeral one.
+        port: u16,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
     /// The emulator's own tokio runtime could not be built.
     #[error("cannot build the emulator's tokio runtime: {0}")]
     Runtime(#[source] io::Error),

@@ -2,11 +2,11 @@
 //! tests of module binaries written with any SDK.
 //!
 //! ```text
-//! sekoia-emulator [--keep-events true|false] [--secrets JSON] [--require-token TOKEN]
+//! sekoia-emulator [--port N] [--keep-events true|false] [--secrets JSON] [--require-token TOKEN]
 //!                 [--intake-key KEY]... [--max-batch-bytes N] [--url-file PATH]
 //! ```
 //!
-//! It listens on `127.0.0.1:<ephemeral port>` and prints its URL as the first line of standard
+//! It listens on `127.0.0.1:<ephemeral port>` (or `--port`) and prints its URL as the first line of standard
 //! output (and into `--url-file` when given). Give a module `url_callback = <url>/callback` and
 //! `intake_url = <url>`.
 //!
@@ -34,10 +34,12 @@ use std::time::Duration;
 
 use sekoia_emulator::{Emulator, EmulatorBuilder};
 
-const USAGE: &str = "usage: sekoia-emulator [--keep-events true|false] [--secrets JSON] \
+const USAGE: &str =
+    "usage: sekoia-emulator [--port N] [--keep-events true|false] [--secrets JSON] \
 [--require-token TOKEN] [--intake-key KEY]... [--max-batch-bytes N] [--url-file PATH]
 
 Serves the fake Sekoia platform on 127.0.0.1:<ephemeral port> and prints its URL.
+--port N             listen on 127.0.0.1:N instead of an ephemeral port
 --keep-events false  only count /batch events (flat memory under load)
 --secrets JSON       the module secrets the platform holds (default {})
 --require-token T    answer 401 on /callback, /logs, /secrets without `Bearer T`
@@ -98,6 +100,13 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, Stri
                 builder = builder.max_batch_bytes(bytes);
             }
             "--url-file" => url_file = Some(value()?),
+            "--port" => {
+                let raw = value()?;
+                let port = raw
+                    .parse()
+                    .map_err(|_| format!("--port takes a port number (0 to 65535), not {raw:?}"))?;
+                builder = builder.port(port);
+            }
             other => return Err(format!("unknown argument {other:?}")),
         }
     }

@@ -1,0 +1,133 @@
+//! The `sekoia-emulator` binary: its URL, its stdin commands, its port option and its errors.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpListener};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+
+use serde_json::json;
+
+struct Standalone {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+}
+
+impl Standalone {
+    fn start(args: &[&str]) -> Standalone {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sekoia-emulator"))
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the emulator binary starts");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        Standalone {
+            child,
+            stdin,
+            stdout,
+        }
+    }
+
+    fn line(&mut self) -> String {
+        let mut line = String::new();
+        self.stdout.read_line(&mut line).unwrap();
+        line.trim_end().to_owned()
+    }
+
+    fn command(&mut self, command: &str) -> String {
+        writeln!(self.stdin, "{command}").unwrap();
+        self.line()
+    }
+
+    fn addr(url: &str) -> SocketAddr {
+        url.trim_start_matches("http://").parse().unwrap()
+    }
+}
+
+impl Drop for Standalone {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn it_listens_on_the_port_asked_for_and_answers_its_commands() {
+    let port = free_port();
+    let mut emulator = Standalone::start(&["--port", &port.to_string(), "--keep-events=false"]);
+    let url = emulator.line();
+    assert_eq!(url, format!("http://127.0.0.1:{port}"));
+
+    let body = common::batch_body("ik", &[json!({"n": 1}), json!({"n": 2})]);
+    let reply = common::post_batch(Standalone::addr(&url), &body);
+    assert_eq!(reply.status, 200, "{reply:?}");
+    assert_eq!(
+        emulator.command("wait 2 10"),
+        format!(
+            "reached=true events=2 batches=1 requests=1 batch_bytes={}",
+            body.to_string().len()
+        )
+    );
+    assert_eq!(emulator.command("clear"), "cleared");
+    assert_eq!(
+        emulator.command("stats"),
+        "events=0 batches=0 requests=0 batch_bytes=0"
+    );
+    assert!(
+        emulator
+            .command("nonsense")
+            .starts_with("error: unknown command"),
+        "an unknown command is answered, not ignored"
+    );
+}
+
+#[test]
+fn a_busy_port_is_a_clear_error() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let output = Command::new(env!("CARGO_BIN_EXE_sekoia-emulator"))
+        .args(["--port", &port.to_string()])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_bad_option_names_itself_and_shows_the_usage() {
+    for (args, expected) in [
+        (
+            &["--port", "http"][..],
+            "--port takes a port number (0 to 65535), not \"http\"",
+        ),
+        (&["--port"][..], "--port needs a value"),
+        (&["--colour"][..], "unknown argument \"--colour\""),
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_sekoia-emulator"))
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(stderr.contains("usage: sekoia-emulator"), "{stderr}");
+    }
+}
