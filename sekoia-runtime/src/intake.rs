@@ -19,7 +19,7 @@ mod event_ids;
 mod event_json;
 
 pub use event_ids::{EventId, EventIds, Iter as EventIdsIter};
-use event_json::escape_json_string;
+use event_json::{escape_json_string, write_event};
 
 /// The most event bytes in one request.
 pub const CHUNK_BYTES_MAX: usize = 9_437_184;
@@ -261,7 +261,6 @@ pub(crate) struct Chunker {
     body: Vec<u8>,
     event_bytes: usize,
     count: usize,
-    scratch: Vec<u8>,
     pub(crate) discarded: u64,
 }
 
@@ -275,7 +274,6 @@ impl Chunker {
             prefix,
             event_bytes: 0,
             count: 0,
-            scratch: Vec::with_capacity(1024),
             discarded: 0,
         }
     }
@@ -290,55 +288,50 @@ impl Chunker {
     }
 
     /// Adds an event; returns the previous chunk when this event does not fit in it.
+    ///
+    /// The event is serialized once, straight into the body ([`write_event`]); one that turns
+    /// out too large, or that cannot be serialized, is cut off again and counted as discarded.
     pub(crate) fn add<E: Serialize + ?Sized>(&mut self, event: &E) -> Option<Chunk> {
-        let mut scratch = std::mem::take(&mut self.scratch);
-        scratch.clear();
-        let full = self.add_serialized(event, &mut scratch);
-        self.scratch = scratch;
-        full
-    }
-
-    fn add_serialized<E: Serialize + ?Sized>(
-        &mut self,
-        event: &E,
-        scratch: &mut Vec<u8>,
-    ) -> Option<Chunk> {
-        if let Err(e) = serde_json::to_writer(&mut *scratch, event) {
-            tracing::error!("an event cannot be serialized and is discarded: {e}");
-            self.discarded += 1;
-            return None;
-        }
-        // a string event is sent as it is (a raw log line), anything else as its JSON
-        let decoded;
-        let raw: &[u8] = if scratch.first() == Some(&b'"') {
-            decoded = serde_json::from_slice::<String>(scratch).unwrap_or_default();
-            decoded.as_bytes()
-        } else {
-            scratch
-        };
-        if raw.len() > EVENT_BYTES_MAX {
-            self.discarded += 1;
-            return None;
-        }
-        let full = if self.count > 0 && self.event_bytes + raw.len() > CHUNK_BYTES_MAX {
-            self.take()
-        } else {
-            None
-        };
+        let mark = self.body.len();
         if self.count > 0 {
             self.body.push(b',');
         }
-        escape_json_string(&mut self.body, raw);
-        self.event_bytes += raw.len();
+        let start = self.body.len();
+        let size = match write_event(&mut self.body, event) {
+            Ok(size) => size,
+            Err(e) => {
+                tracing::error!("an event cannot be serialized and is discarded: {e}");
+                self.body.truncate(mark);
+                self.discarded += 1;
+                return None;
+            }
+        };
+        if size > EVENT_BYTES_MAX {
+            self.body.truncate(mark);
+            self.discarded += 1;
+            return None;
+        }
+        if self.count > 0 && self.event_bytes + size > CHUNK_BYTES_MAX {
+            // the event opens the next chunk: its bytes move there (one event a chunk is copied)
+            let mut next = Chunker::empty_body(&self.prefix);
+            next.extend_from_slice(&self.body[start..]);
+            self.body.truncate(mark);
+            let full = self.take_into(next);
+            self.event_bytes = size;
+            self.count = 1;
+            return full;
+        }
+        self.event_bytes += size;
         self.count += 1;
-        full
+        None
     }
 
-    fn take(&mut self) -> Option<Chunk> {
+    /// The chunk filled so far, with `next` as the body that follows it.
+    fn take_into(&mut self, next: Vec<u8>) -> Option<Chunk> {
         if self.count == 0 {
             return None;
         }
-        let mut body = std::mem::replace(&mut self.body, Chunker::empty_body(&self.prefix));
+        let mut body = std::mem::replace(&mut self.body, next);
         body.extend_from_slice(b"]}");
         let chunk = Chunk {
             body: Bytes::from(body),
@@ -351,7 +344,7 @@ impl Chunker {
 
     /// The last, partial chunk.
     pub(crate) fn finish(&mut self) -> Option<Chunk> {
-        self.take()
+        self.take_into(Vec::new())
     }
 }
 
@@ -401,6 +394,27 @@ mod tests {
         chunks.extend(chunker.finish());
         let counts: Vec<usize> = chunks.iter().map(|c| c.count).collect();
         assert_eq!(counts, vec![per_chunk, per_chunk, 1]);
+        // the event that opened each chunk moved there whole
+        for chunk in &chunks {
+            let events = chunk.events();
+            assert_eq!(events.len(), chunk.count);
+            assert!(events.iter().all(|e| *e == event));
+        }
+    }
+
+    #[test]
+    fn an_event_that_cannot_be_serialized_is_discarded_and_the_body_stays_valid() {
+        let mut chunker = Chunker::new("ik");
+        chunker.add(&json!({"n": 1}));
+        let bad: std::collections::BTreeMap<(u8, u8), u8> = [((1, 2), 3)].into();
+        chunker.add(&bad);
+        chunker.add(&json!({"n": 2}));
+        assert_eq!(chunker.discarded, 1);
+        let chunk = chunker.finish().unwrap();
+        assert_eq!(
+            parse(&chunk),
+            json!({"intake_key": "ik", "jsons": [r#"{"n":1}"#, r#"{"n":2}"#]})
+        );
     }
 
     #[test]
@@ -474,7 +488,10 @@ mod tests {
     fn reply_ids_are_taken_in_order_when_there_is_one_per_event() {
         let id = "0f8e4c1a-2b3d-4e5f-8a9b-0c1d2e3f4a5b";
         let body = format!(r#"{{"event_ids": ["{id}", "b", 3], "other": 1}}"#);
-        assert_eq!(ids(body.as_bytes(), 3).unwrap().to_strings(), vec![id, "b", "3"]);
+        assert_eq!(
+            ids(body.as_bytes(), 3).unwrap().to_strings(),
+            vec![id, "b", "3"]
+        );
         let short = ids(br#"{"event_ids": ["a"]}"#, 2).unwrap_err();
         assert_eq!(
             short,
