@@ -7,27 +7,25 @@
 //! `Retry-After`) for up to an hour. A chunk that still fails is not lost: the error hands its
 //! events back to the caller.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use futures_util::StreamExt;
 use serde::Serialize;
 
 use crate::platform::error_chain;
 
+mod batch;
 mod event_ids;
 mod event_json;
 
+use batch::{Chunk, Chunker, Chunks, Spares};
 pub use event_ids::{EventId, EventIds, Iter as EventIdsIter};
-use event_json::{escape_json_string, write_event};
 
 /// The most event bytes in one request.
 pub const CHUNK_BYTES_MAX: usize = 9_437_184;
 /// The largest event accepted.
 pub const EVENT_BYTES_MAX: usize = 250_000;
-/// Room reserved for the events of one request body: the event bytes and an eighth more for
-/// escapes, separators and the closing bytes (a body that needs more still grows).
-const BODY_BYTES_RESERVED: usize = CHUNK_BYTES_MAX + CHUNK_BYTES_MAX / 8;
 /// The most ids room is made for before the first chunk is answered (from the events' size
 /// hint; a longer push still grows the vector).
 const IDS_PRESIZED_MAX: usize = 1 << 22;
@@ -87,9 +85,11 @@ impl Intake {
         let events = events.into_iter();
         // one id an event: sized once rather than grown (and copied) chunk after chunk
         let mut ids = EventIds::with_capacity(events.size_hint().0.min(IDS_PRESIZED_MAX));
+        // the bodies of this push, recycled once accepted (and freed when it ends)
+        let spares = Arc::new(Spares::new(PARALLEL_CHUNKS + 1));
         let mut chunks = Chunks {
             events,
-            chunker: Chunker::new(&self.intake_key),
+            chunker: Chunker::new(&self.intake_key, spares.clone()),
             done: false,
         };
         let mut undelivered = Vec::new();
@@ -98,7 +98,7 @@ impl Intake {
             // chunks are built as the sends make room: memory stays at a few chunks; results come
             // in input order and each chunk's ids are moved out as soon as it is answered
             let mut sends = futures_util::stream::iter(&mut chunks)
-                .map(|chunk| self.send(chunk))
+                .map(|chunk| self.send(chunk, &spares))
                 .buffered(PARALLEL_CHUNKS);
             while let Some(result) = sends.next().await {
                 match result {
@@ -121,8 +121,8 @@ impl Intake {
         }
     }
 
-    /// Sends one chunk, retrying within the budget.
-    async fn send(&self, chunk: Chunk) -> Result<EventIds, (Chunk, String)> {
+    /// Sends one chunk, retrying within the budget; its body goes back to `spares` once accepted.
+    async fn send(&self, chunk: Chunk, spares: &Spares) -> Result<EventIds, (Chunk, String)> {
         let started = Instant::now();
         let budget = self.retry_unit * RETRY_BUDGET_UNITS;
         let mut attempt: u32 = 0;
@@ -138,7 +138,10 @@ impl Intake {
             let (why, retry_after, final_failure) = match sent {
                 Ok(reply) if reply.status().is_success() => match reply.bytes().await {
                     Ok(body) => match ids(&body, chunk.count) {
-                        Ok(ids) => return Ok(ids),
+                        Ok(ids) => {
+                            spares.put(chunk.body);
+                            return Ok(ids);
+                        }
                         Err(why) => (why, None, false),
                     },
                     Err(e) => (
@@ -212,219 +215,10 @@ fn ids(body: &[u8], expected: usize) -> Result<EventIds, String> {
     }
 }
 
-/// The chunks of a sequence of events, built lazily.
-struct Chunks<I> {
-    events: I,
-    chunker: Chunker,
-    done: bool,
-}
-
-impl<I: Iterator<Item = E>, E: Serialize> Iterator for Chunks<I> {
-    type Item = Chunk;
-
-    fn next(&mut self) -> Option<Chunk> {
-        if self.done {
-            return None;
-        }
-        for event in &mut self.events {
-            if let Some(chunk) = self.chunker.add(&event) {
-                return Some(chunk);
-            }
-        }
-        self.done = true;
-        self.chunker.finish()
-    }
-}
-
-/// A request body ready to send, and how many events it holds.
-pub(crate) struct Chunk {
-    body: Bytes,
-    count: usize,
-}
-
-impl Chunk {
-    /// The events of a chunk, for the caller to keep when it could not be delivered.
-    fn events(&self) -> Vec<String> {
-        #[derive(serde::Deserialize)]
-        struct Body {
-            jsons: Vec<String>,
-        }
-        serde_json::from_slice::<Body>(&self.body)
-            .map(|b| b.jsons)
-            .unwrap_or_default()
-    }
-}
-
-/// Builds chunk bodies while serializing the events.
-pub(crate) struct Chunker {
-    prefix: Vec<u8>,
-    body: Vec<u8>,
-    event_bytes: usize,
-    count: usize,
-    pub(crate) discarded: u64,
-}
-
-impl Chunker {
-    pub(crate) fn new(intake_key: &str) -> Chunker {
-        let mut prefix = b"{\"intake_key\":".to_vec();
-        escape_json_string(&mut prefix, intake_key.as_bytes());
-        prefix.extend_from_slice(b",\"jsons\":[");
-        Chunker {
-            body: Chunker::empty_body(&prefix),
-            prefix,
-            event_bytes: 0,
-            count: 0,
-            discarded: 0,
-        }
-    }
-
-    /// A body holding only `prefix`, with room for a full chunk of events and their escapes, so
-    /// that it is not reallocated (and copied) while it fills up. Pages not written to take no
-    /// memory.
-    fn empty_body(prefix: &[u8]) -> Vec<u8> {
-        let mut body = Vec::with_capacity(prefix.len() + BODY_BYTES_RESERVED);
-        body.extend_from_slice(prefix);
-        body
-    }
-
-    /// Adds an event; returns the previous chunk when this event does not fit in it.
-    ///
-    /// The event is serialized once, straight into the body ([`write_event`]); one that turns
-    /// out too large, or that cannot be serialized, is cut off again and counted as discarded.
-    pub(crate) fn add<E: Serialize + ?Sized>(&mut self, event: &E) -> Option<Chunk> {
-        let mark = self.body.len();
-        if self.count > 0 {
-            self.body.push(b',');
-        }
-        let start = self.body.len();
-        let size = match write_event(&mut self.body, event) {
-            Ok(size) => size,
-            Err(e) => {
-                tracing::error!("an event cannot be serialized and is discarded: {e}");
-                self.body.truncate(mark);
-                self.discarded += 1;
-                return None;
-            }
-        };
-        if size > EVENT_BYTES_MAX {
-            self.body.truncate(mark);
-            self.discarded += 1;
-            return None;
-        }
-        if self.count > 0 && self.event_bytes + size > CHUNK_BYTES_MAX {
-            // the event opens the next chunk: its bytes move there (one event a chunk is copied)
-            let mut next = Chunker::empty_body(&self.prefix);
-            next.extend_from_slice(&self.body[start..]);
-            self.body.truncate(mark);
-            let full = self.take_into(next);
-            self.event_bytes = size;
-            self.count = 1;
-            return full;
-        }
-        self.event_bytes += size;
-        self.count += 1;
-        None
-    }
-
-    /// The chunk filled so far, with `next` as the body that follows it.
-    fn take_into(&mut self, next: Vec<u8>) -> Option<Chunk> {
-        if self.count == 0 {
-            return None;
-        }
-        let mut body = std::mem::replace(&mut self.body, next);
-        body.extend_from_slice(b"]}");
-        let chunk = Chunk {
-            body: Bytes::from(body),
-            count: self.count,
-        };
-        self.count = 0;
-        self.event_bytes = 0;
-        Some(chunk)
-    }
-
-    /// The last, partial chunk.
-    pub(crate) fn finish(&mut self) -> Option<Chunk> {
-        self.take_into(Vec::new())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::{Value, json};
-
-    fn parse(chunk: &Chunk) -> Value {
-        serde_json::from_slice(&chunk.body).unwrap()
-    }
-
-    #[test]
-    fn bodies_hold_the_events_as_json_strings() {
-        let mut chunker = Chunker::new("ik");
-        assert!(
-            chunker
-                .add(&json!({"id": 0, "msg": "a \"quoted\"\nline é"}))
-                .is_none()
-        );
-        assert!(chunker.add("raw syslog line").is_none());
-        let chunk = chunker.finish().unwrap();
-        assert_eq!(chunk.count, 2);
-        assert_eq!(
-            parse(&chunk),
-            json!({"intake_key": "ik", "jsons": [r#"{"id":0,"msg":"a \"quoted\"\nline é"}"#, "raw syslog line"]})
-        );
-        assert_eq!(
-            chunk.events(),
-            vec![
-                r#"{"id":0,"msg":"a \"quoted\"\nline é"}"#.to_owned(),
-                "raw syslog line".to_owned()
-            ]
-        );
-    }
-
-    #[test]
-    fn chunks_stop_at_the_byte_limit_counting_utf8_bytes() {
-        // 'é' is two bytes: 1000 of them weigh 2000 bytes, not 1000 characters
-        let event = "é".repeat(1000);
-        let per_chunk = CHUNK_BYTES_MAX / 2000;
-        let mut chunker = Chunker::new("ik");
-        let mut chunks = Vec::new();
-        for _ in 0..per_chunk * 2 + 1 {
-            chunks.extend(chunker.add(event.as_str()));
-        }
-        chunks.extend(chunker.finish());
-        let counts: Vec<usize> = chunks.iter().map(|c| c.count).collect();
-        assert_eq!(counts, vec![per_chunk, per_chunk, 1]);
-        // the event that opened each chunk moved there whole
-        for chunk in &chunks {
-            let events = chunk.events();
-            assert_eq!(events.len(), chunk.count);
-            assert!(events.iter().all(|e| *e == event));
-        }
-    }
-
-    #[test]
-    fn an_event_that_cannot_be_serialized_is_discarded_and_the_body_stays_valid() {
-        let mut chunker = Chunker::new("ik");
-        chunker.add(&json!({"n": 1}));
-        let bad: std::collections::BTreeMap<(u8, u8), u8> = [((1, 2), 3)].into();
-        chunker.add(&bad);
-        chunker.add(&json!({"n": 2}));
-        assert_eq!(chunker.discarded, 1);
-        let chunk = chunker.finish().unwrap();
-        assert_eq!(
-            parse(&chunk),
-            json!({"intake_key": "ik", "jsons": [r#"{"n":1}"#, r#"{"n":2}"#]})
-        );
-    }
-
-    #[test]
-    fn oversized_events_are_discarded_and_counted() {
-        let mut chunker = Chunker::new("ik");
-        chunker.add("x".repeat(EVENT_BYTES_MAX).as_str());
-        chunker.add("x".repeat(EVENT_BYTES_MAX + 1).as_str());
-        assert_eq!(chunker.discarded, 1);
-        assert_eq!(chunker.finish().unwrap().count, 1);
-    }
 
     /// A stand-in intake that answers `id-<n>` for each event `{"n": <n>, ...}`, and answers the
     /// chunk holding event 0 last.
@@ -457,7 +251,7 @@ mod tests {
                             }
                             let reply = serde_json::to_vec(&json!({ "event_ids": ids })).unwrap();
                             Ok::<_, std::convert::Infallible>(hyper::Response::new(
-                                http_body_util::Full::new(Bytes::from(reply)),
+                                http_body_util::Full::new(bytes::Bytes::from(reply)),
                             ))
                         },
                     );
