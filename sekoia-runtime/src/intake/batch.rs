@@ -62,12 +62,21 @@ impl Chunk {
 }
 
 /// Builds chunk bodies while serializing the events.
+///
+/// A body is taken (a recycled one, else a new one) only when its first event comes: the event
+/// that does not fit in a full chunk waits, escaped, until the next chunk is asked for, which
+/// happens when a send has made room. So a push holds no more bodies than it has chunks in
+/// flight.
 pub(crate) struct Chunker {
     spares: Arc<Spares>,
     prefix: Vec<u8>,
+    /// The body being filled: empty, without its prefix, until its first event.
     body: Vec<u8>,
     event_bytes: usize,
     count: usize,
+    /// The event that opens the next chunk, escaped, and its size.
+    pending: Vec<u8>,
+    pending_size: Option<usize>,
     pub(crate) discarded: u64,
 }
 
@@ -77,20 +86,25 @@ impl Chunker {
         escape_json_string(&mut prefix, intake_key.as_bytes());
         prefix.extend_from_slice(b",\"jsons\":[");
         Chunker {
-            body: empty_body(&spares, &prefix),
             spares,
             prefix,
+            body: Vec::new(),
             event_bytes: 0,
             count: 0,
+            pending: Vec::new(),
+            pending_size: None,
             discarded: 0,
         }
     }
 
-    /// Adds an event; returns the previous chunk when this event does not fit in it.
+    /// Adds an event; returns the chunk filled so far when this event does not fit in it.
     ///
     /// The event is serialized once, straight into the body ([`write_event`]); one that turns
     /// out too large, or that cannot be serialized, is cut off again and counted as discarded.
     pub(crate) fn add<E: Serialize + ?Sized>(&mut self, event: &E) -> Option<Chunk> {
+        if self.body.is_empty() {
+            self.start();
+        }
         let mark = self.body.len();
         if self.count > 0 {
             self.body.push(b',');
@@ -111,26 +125,50 @@ impl Chunker {
             return None;
         }
         if self.count > 0 && self.event_bytes + size > CHUNK_BYTES_MAX {
-            // the event opens the next chunk: its bytes move there (one event a chunk is copied)
-            let mut next = empty_body(&self.spares, &self.prefix);
-            next.extend_from_slice(&self.body[start..]);
+            // the event opens the next chunk (one event a chunk is copied)
+            self.pending.clear();
+            self.pending.extend_from_slice(&self.body[start..]);
+            self.pending_size = Some(size);
             self.body.truncate(mark);
-            let full = self.take_into(next);
-            self.event_bytes = size;
-            self.count = 1;
-            return full;
+            return self.take();
         }
         self.event_bytes += size;
         self.count += 1;
         None
     }
 
-    /// The chunk filled so far, with `next` as the body that follows it.
-    fn take_into(&mut self, next: Vec<u8>) -> Option<Chunk> {
+    /// The last, partial chunk.
+    pub(crate) fn finish(&mut self) -> Option<Chunk> {
+        if self.body.is_empty() && self.pending_size.is_some() {
+            self.start();
+        }
+        self.take()
+    }
+
+    /// Takes a body, a recycled one or a new one with room for a full chunk of events and their
+    /// escapes (so that it is not reallocated, and copied, while it fills up), and puts the
+    /// prefix and the pending event in it.
+    fn start(&mut self) {
+        if self.body.capacity() == 0 {
+            self.body = self
+                .spares
+                .take()
+                .unwrap_or_else(|| Vec::with_capacity(self.prefix.len() + BODY_BYTES_RESERVED));
+        }
+        self.body.extend_from_slice(&self.prefix);
+        if let Some(size) = self.pending_size.take() {
+            self.body.extend_from_slice(&self.pending);
+            self.event_bytes = size;
+            self.count = 1;
+        }
+    }
+
+    /// The chunk filled so far, if it holds events.
+    fn take(&mut self) -> Option<Chunk> {
         if self.count == 0 {
             return None;
         }
-        let mut body = std::mem::replace(&mut self.body, next);
+        let mut body = std::mem::take(&mut self.body);
         body.extend_from_slice(b"]}");
         let chunk = Chunk {
             body: Bytes::from(body),
@@ -140,21 +178,6 @@ impl Chunker {
         self.event_bytes = 0;
         Some(chunk)
     }
-
-    /// The last, partial chunk.
-    pub(crate) fn finish(&mut self) -> Option<Chunk> {
-        self.take_into(Vec::new())
-    }
-}
-
-/// A body holding only `prefix`: a recycled one, else a new one with room for a full chunk of
-/// events and their escapes, so that it is not reallocated (and copied) while it fills up.
-fn empty_body(spares: &Spares, prefix: &[u8]) -> Vec<u8> {
-    let mut body = spares
-        .take()
-        .unwrap_or_else(|| Vec::with_capacity(prefix.len() + BODY_BYTES_RESERVED));
-    body.extend_from_slice(prefix);
-    body
 }
 
 /// Bodies the intake has accepted, ready to be filled again.
@@ -232,7 +255,11 @@ mod tests {
         let mut chunker = Chunker::new("ik", Arc::new(Spares::new(0)));
         let mut chunks = Vec::new();
         for _ in 0..per_chunk * 2 + 1 {
-            chunks.extend(chunker.add(event.as_str()));
+            if let Some(chunk) = chunker.add(event.as_str()) {
+                // the event that did not fit waits: no body is held until the next chunk starts
+                assert_eq!(chunker.body.capacity(), 0);
+                chunks.push(chunk);
+            }
         }
         chunks.extend(chunker.finish());
         let counts: Vec<usize> = chunks.iter().map(|c| c.count).collect();

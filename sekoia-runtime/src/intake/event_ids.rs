@@ -101,7 +101,7 @@ impl EventIds {
 
     /// Appends an id as the intake wrote it.
     pub(crate) fn push(&mut self, id: &str) {
-        match (&mut self.repr, parse_uuid(id)) {
+        match (&mut self.repr, parse_uuid(id.as_bytes())) {
             (Repr::Uuids(uuids), Some(uuid)) => uuids.push(uuid),
             (Repr::Uuids(_), None) => {
                 let mut texts = self.to_strings();
@@ -218,7 +218,7 @@ impl fmt::Debug for EventId<'_> {
 impl PartialEq<str> for EventId<'_> {
     fn eq(&self, other: &str) -> bool {
         match self.0 {
-            Id::Uuid(uuid) => parse_uuid(other).as_ref() == Some(uuid),
+            Id::Uuid(uuid) => parse_uuid(other.as_bytes()).as_ref() == Some(uuid),
             Id::Text(text) => text == other,
         }
     }
@@ -230,15 +230,72 @@ impl PartialEq<&str> for EventId<'_> {
     }
 }
 
+impl EventIds {
+    /// The ids of a reply shaped `{"event_ids": ["<uuid>", ...]}` (any JSON whitespace), the
+    /// intake's usual answer, read without a JSON parser; `None` for any other reply, which then
+    /// goes through serde.
+    pub(crate) fn from_usual_reply(body: &[u8]) -> Option<EventIds> {
+        let mut reply = Cursor { body, at: 0 };
+        reply.expect(b"{")?;
+        reply.expect(b"\"event_ids\"")?;
+        reply.expect(b":")?;
+        reply.expect(b"[")?;
+        // an id and its quotes and comma take 39 bytes
+        let mut uuids = Vec::with_capacity(body.len() / 39);
+        if reply.expect(b"]").is_none() {
+            loop {
+                reply.expect(b"\"")?;
+                let id = body.get(reply.at..reply.at + 36)?;
+                uuids.push(parse_uuid(id)?);
+                reply.at += 36;
+                if body.get(reply.at) != Some(&b'"') {
+                    return None;
+                }
+                reply.at += 1;
+                if reply.expect(b",").is_none() {
+                    reply.expect(b"]")?;
+                    break;
+                }
+            }
+        }
+        reply.expect(b"}")?;
+        reply.skip_whitespace();
+        (reply.at == body.len()).then_some(EventIds {
+            repr: Repr::Uuids(uuids),
+        })
+    }
+}
+
+/// A position in a reply being read.
+struct Cursor<'b> {
+    body: &'b [u8],
+    at: usize,
+}
+
+impl Cursor<'_> {
+    fn skip_whitespace(&mut self) {
+        while matches!(self.body.get(self.at), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+            self.at += 1;
+        }
+    }
+
+    /// Steps over whitespace and then `token`, if it is there.
+    fn expect(&mut self, token: &[u8]) -> Option<()> {
+        self.skip_whitespace();
+        let found = self.body.get(self.at..)?.starts_with(token);
+        found.then(|| self.at += token.len())
+    }
+}
+
 /// The sixteen bytes of a UUID written `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in lowercase hex,
 /// or `None` for any other text (uppercase included: it would not read back the same).
 ///
 /// A million ids are parsed per million events pushed: digits go through a table and validity
 /// is checked once at the end, not digit by digit.
-fn parse_uuid(text: &str) -> Option<[u8; 16]> {
+fn parse_uuid(text: &[u8]) -> Option<[u8; 16]> {
     /// Where the two digits of each byte are.
     const DIGITS: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
-    let text: &[u8; 36] = text.as_bytes().try_into().ok()?;
+    let text: &[u8; 36] = text.try_into().ok()?;
     if text[8] != b'-' || text[13] != b'-' || text[18] != b'-' || text[23] != b'-' {
         return None;
     }
@@ -401,7 +458,7 @@ mod tests {
     #[test]
     fn a_uuid_with_any_wrong_character_anywhere_is_text() {
         assert_eq!(
-            parse_uuid(A).map(|uuid| format_uuid(&uuid).to_vec()),
+            parse_uuid(A.as_bytes()).map(|uuid| format_uuid(&uuid).to_vec()),
             Some(A.as_bytes().to_vec())
         );
         for at in 0..36 {
@@ -414,10 +471,41 @@ mod tests {
                 } else {
                     wrong == "0" || &A[at..at + 1] == wrong
                 };
-                assert_eq!(parse_uuid(&text).is_some(), valid, "{text}");
+                assert_eq!(parse_uuid(text.as_bytes()).is_some(), valid, "{text}");
             }
         }
-        assert!(parse_uuid(&A.replace('-', "é")[..36]).is_none());
+        assert!(parse_uuid(&A.replace('-', "é").as_bytes()[..36]).is_none());
+    }
+
+    #[test]
+    fn the_usual_reply_is_read_without_a_parser_and_anything_else_is_left_to_serde() {
+        for body in [
+            format!(r#"{{"event_ids":["{A}","{B}"]}}"#),
+            format!("{{ \"event_ids\" :\n [ \"{A}\" ,\t\"{B}\" ] }}\r\n"),
+        ] {
+            let ids = EventIds::from_usual_reply(body.as_bytes()).expect(&body);
+            assert_eq!(ids.to_strings(), vec![A, B]);
+        }
+        let empty = EventIds::from_usual_reply(br#"{"event_ids": []}"#).unwrap();
+        assert!(empty.is_empty());
+        for other in [
+            format!(r#"{{"event_ids":["{A}","id-2"]}}"#),
+            format!(r#"{{"event_ids":["{A}"],"other":1}}"#),
+            format!(r#"{{"other":1,"event_ids":["{A}"]}}"#),
+            format!(r#"{{"event_ids":["{A}",]}}"#),
+            format!(r#"{{"event_ids":["{A}"]}}x"#),
+            format!(r#"{{"event_ids":["{A}"]"#),
+            format!(r#"{{"event_ids":["{}"]}}"#, A.to_uppercase()),
+            format!(r#"{{"event_ids":["{}\u0030"]}}"#, &A[..35]),
+            r#"{"event_ids":[1]}"#.to_owned(),
+            "[]".to_owned(),
+            String::new(),
+        ] {
+            assert!(
+                EventIds::from_usual_reply(other.as_bytes()).is_none(),
+                "{other}"
+            );
+        }
     }
 
     #[test]

@@ -277,6 +277,12 @@ impl Writer<'_> {
         self.out.extend_from_slice(b"\\\"");
     }
 
+    /// An integer, in decimal as serde_json writes it (with the same `itoa`).
+    fn integer<I: itoa::Integer>(&mut self, value: I) {
+        self.out
+            .extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
+    }
+
     /// A number (or a byte array) as serde_json writes it, by serde_json itself: no escape.
     fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EventError> {
         serde_json::to_writer(&mut *self.out, value).map_err(ser::Error::custom)
@@ -627,34 +633,44 @@ impl<'w, 'a> ser::Serializer for &'w mut Writer<'a> {
         Ok(())
     }
     fn serialize_i8(self, v: i8) -> Result<(), EventError> {
-        self.json(&v)
+        self.integer(v);
+        Ok(())
     }
     fn serialize_i16(self, v: i16) -> Result<(), EventError> {
-        self.json(&v)
+        self.integer(v);
+        Ok(())
     }
     fn serialize_i32(self, v: i32) -> Result<(), EventError> {
-        self.json(&v)
+        self.integer(v);
+        Ok(())
     }
     fn serialize_i64(self, v: i64) -> Result<(), EventError> {
-        self.json(&v)
+        self.integer(v);
+        Ok(())
     }
     fn serialize_i128(self, v: i128) -> Result<(), EventError> {
-        self.json(&v)
+        self.integer(v);
+        Ok(())
     }
     fn serialize_u8(self, v: u8) -> Result<(), EventError> {
-        self.json(&v)
+        self.integer(v);
+        Ok(())
     }
     fn serialize_u16(self, v: u16) -> Result<(), EventError> {
-        self.json(&v)
+        self.integer(v);
+        Ok(())
     }
     fn serialize_u32(self, v: u32) -> Result<(), EventError> {
-        self.json(&v)
+        self.integer(v);
+        Ok(())
     }
     fn serialize_u64(self, v: u64) -> Result<(), EventError> {
-        self.json(&v)
+        self.integer(v);
+        Ok(())
     }
     fn serialize_u128(self, v: u128) -> Result<(), EventError> {
-        self.json(&v)
+        self.integer(v);
+        Ok(())
     }
     // not finite: `null`
     fn serialize_f32(self, v: f32) -> Result<(), EventError> {
