@@ -124,6 +124,42 @@ fn chunks_hold_at_most_9437184_bytes_and_oversized_events_are_discarded() {
     );
 }
 
+/// The peak resident memory of a running process, in bytes (`VmHWM`).
+fn peak_rss(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kb: u64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM in /proc/<pid>/status");
+    kb * 1024
+}
+
+#[test]
+fn a_large_push_keeps_memory_flat() {
+    // 100 MB of events: pulled from the iterator as sends make room, never all in memory
+    let emulator = Emulator::builder()
+        .secrets(json!({"api_key": "k3y-value"}))
+        .keep_events(false)
+        .start();
+    let mut running = flood(50_000, 2_000).spawn(&emulator).unwrap();
+    assert!(
+        wait_until(Duration::from_secs(120), || pushed_log(&emulator)),
+        "the push ends"
+    );
+    let peak = peak_rss(running.pid());
+    running.stop().unwrap();
+    let outcome = running.wait().unwrap();
+    assert!(outcome.success(), "{outcome}");
+    assert_eq!(emulator.intake_event_count(), 50_000);
+    // two 10 MB bodies in flight, 0.8 MB of ids, the (debug) binary itself: about 31 MB
+    assert!(
+        peak < 64 << 20,
+        "peak RSS {} MB for 100 MB of events",
+        peak >> 20
+    );
+}
+
 #[test]
 fn a_refused_batch_is_retried_after_retry_after() {
     let emulator = emulator();
