@@ -16,6 +16,7 @@ use serde::Serialize;
 use crate::platform::error_chain;
 
 mod batch;
+mod escape;
 mod event_ids;
 mod event_json;
 

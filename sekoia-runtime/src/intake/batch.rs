@@ -11,7 +11,8 @@ use std::sync::{Arc, Mutex};
 use bytes::Bytes;
 use serde::Serialize;
 
-use super::event_json::{escape_json_string, write_event};
+use super::escape::escape_json_string;
+use super::event_json::write_event;
 use super::{CHUNK_BYTES_MAX, EVENT_BYTES_MAX};
 
 /// Room reserved for the events of one request body: the event bytes and an eighth more for
