@@ -88,8 +88,9 @@ impl Intake {
         let events = events.into_iter();
         // one id an event: sized once rather than grown (and copied) chunk after chunk
         let mut ids = EventIds::with_capacity(events.size_hint().0.min(IDS_PRESIZED_MAX));
-        // the bodies of this push, recycled once accepted (and freed when it ends)
-        let spares = Arc::new(Spares::new(PARALLEL_CHUNKS + 1));
+        // the bodies of this push, recycled once accepted (and freed when it ends); a body is
+        // taken only when a send has made room, so there are never more than the chunks in flight
+        let spares = Arc::new(Spares::new(PARALLEL_CHUNKS));
         let mut chunks = Chunks {
             events,
             chunker: Chunker::new(&self.intake_key, spares.clone()),
