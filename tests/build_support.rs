@@ -2,8 +2,8 @@
 
 use std::time::SystemTime;
 
-use sekoia_runtime::Registry;
-use sekoia_runtime::descriptor::{ComponentDescriptor, ModuleDescriptor};
+use sekoia_manifest::Registry;
+use sekoia_manifest::descriptor::{ComponentDescriptor, ModuleDescriptor};
 use sekoia_runtime::prelude::*;
 
 /// Module café: its description is not ASCII
@@ -49,14 +49,14 @@ impl Action for Brew {
 }
 
 fn module() -> &'static ModuleDescriptor {
-    sekoia_runtime::__private::inventory::iter::<ModuleDescriptor>
+    sekoia_manifest::__private::inventory::iter::<ModuleDescriptor>
         .into_iter()
         .next()
         .unwrap()
 }
 
 fn component(name: &str) -> &'static ComponentDescriptor {
-    sekoia_runtime::__private::inventory::iter::<ComponentDescriptor>
+    sekoia_manifest::__private::inventory::iter::<ComponentDescriptor>
         .into_iter()
         .find(|c| c.identity.name == name)
         .unwrap()

@@ -146,7 +146,7 @@ fn component_uuids_are_uuid5_of_the_module_uuid_and_name() {
         let expected = read_json(&golden_dir.join(file));
         let name = expected["name"].as_str().unwrap();
         assert_eq!(
-            sekoia_runtime::manifest::uuid5(&module_uuid, name),
+            sekoia_manifest::uuid5(&module_uuid, name),
             expected["uuid"].as_str().unwrap(),
             "{file}"
         );
@@ -162,7 +162,7 @@ fn python_json_dumps_bytes_are_reproduced() {
         std::fs::read_to_string(sekoia_tests::repo_root().join("tests/data/pyjson_expected.json"))
             .unwrap();
     let value: Value = serde_json::from_str(&input).unwrap();
-    assert_eq!(sekoia_runtime::pyjson::dumps(&value), expected);
+    assert_eq!(sekoia_manifest::pyjson::dumps(&value), expected);
 }
 
 /// Every committed manifest of the examples is exactly what Python's `json.dumps(obj, indent=2)`

@@ -1,6 +1,6 @@
 //! An inconsistent set of registrations is refused with every problem and both culprits named.
 
-use sekoia_runtime::Registry;
+use sekoia_manifest::Registry;
 use sekoia_runtime::prelude::*;
 
 #[module(name = "Clash", slug = "clash", uuid = "0e0c3a52-8a0b-4f7e-9d5c-6d3b1f2a4c11", categories = ["Generic"])]

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use sekoia_runtime::manifest::ManifestFile;
+use sekoia_manifest::manifest::ManifestFile;
 
 use crate::BuildError;
 

@@ -24,9 +24,8 @@ mod files;
 
 use std::path::{Path, PathBuf};
 
-use sekoia_runtime::Registry;
-use sekoia_runtime::manifest::{self, ManifestError};
-use sekoia_runtime::registry::RegistryError;
+use sekoia_manifest::manifest::{self, ManifestError};
+use sekoia_manifest::{Registry, RegistryError};
 
 pub use files::Report;
 

@@ -9,18 +9,7 @@ use anyhow::{Context, bail};
 
 use crate::output;
 
-/// The categories Sekoia accepts.
-const CATEGORIES: &[&str] = &[
-    "Applicative",
-    "Cloud Providers",
-    "Collaboration Tools",
-    "Email",
-    "Endpoint",
-    "Generic",
-    "IAM",
-    "Network",
-    "Threat Intelligence",
-];
+use sekoia_manifest::CATEGORIES;
 
 /// Arguments of `cargo sekoia new`.
 #[derive(clap::Args)]

@@ -3,8 +3,8 @@
 //! status 1; the example modules pass.
 //!
 //! A fixture of a module with code holds `module-binary`, a shell script that prints what a built
-//! module binary lists: the checks read the registrations from it (`--binary`) instead of
-//! building, which keeps these tests fast. `module_unbuildable` (a compile error) and the
+//! module binary prints for `--sekoia-registrations`: the checks read the registrations from it
+//! (`--binary`) instead of building, which keeps these tests fast. `module_unbuildable` (a compile error) and the
 //! examples build for real.
 
 use std::path::{Path, PathBuf};
@@ -616,7 +616,7 @@ fn registrations_unreadable() {
         .canonicalize()
         .unwrap();
     let line = format!(
-        "registrations_unreadable:main.rs:cannot read the registrations listed by the module binary {}: its output has no `usage:` line",
+        "registrations_unreadable:main.rs:cannot read the registrations listed by the module binary {}: it printed \"Hello, world!\" instead of its registrations as JSON: is it a sekoia-rs module binary, built with this version of sekoia-runtime?",
         binary.display()
     );
     fails("registrations_unreadable", &[&line]);
@@ -706,7 +706,7 @@ fn a_component_json_out_of_date_is_rewritten_by_the_build_and_reported() {
     let committed = std::fs::read_to_string(&path).unwrap();
     let mut stale: serde_json::Value = serde_json::from_str(&committed).unwrap();
     stale["description"] = "An old description".into();
-    std::fs::write(&path, sekoia_runtime::pyjson::dumps(&stale)).unwrap();
+    std::fs::write(&path, sekoia_manifest::pyjson::dumps(&stale)).unwrap();
 
     let line = format!(
         "acme:{action}:`cargo build` rewrote this file: the checked version was out of date, commit the new one"

@@ -10,9 +10,9 @@ use serde_json::Value;
 use crate::error::RunError;
 
 /// Environment variable that moves the configuration root away from `/symphony`.
-pub const CONFIG_ROOT_ENV: &str = "SEKOIA_CONFIG_ROOT";
+pub const CONFIG_ROOT_ENV: &str = sekoia_manifest::environment::CONFIG_ROOT_VAR;
 /// Environment variable that moves the data directory away from `/symphony_data`.
-pub const DATA_ROOT_ENV: &str = "SEKOIA_DATA_ROOT";
+pub const DATA_ROOT_ENV: &str = sekoia_manifest::environment::DATA_ROOT_VAR;
 
 /// One configuration value.
 #[derive(Debug, Clone, PartialEq)]

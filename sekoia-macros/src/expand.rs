@@ -48,14 +48,14 @@ pub fn module(args: TokenStream, item: TokenStream) -> TokenStream {
         const _: () = {
             #module_impl
 
-            fn validator() -> ::core::option::Option<::sekoia_runtime::__private::Runner> {
+            fn validator() -> ::core::option::Option<::sekoia_runtime::__private::Start> {
                 #[allow(unused_imports)]
                 use ::sekoia_runtime::__private::{HasValidator as _, NoValidator as _};
                 (&::sekoia_runtime::__private::ValidatorProbe::<#ident>::new()).validator()
             }
 
             ::sekoia_runtime::__private::inventory::submit! {
-                ::sekoia_runtime::__private::ModuleDescriptor::new::<#ident>(
+                ::sekoia_runtime::__private::descriptor::module::<#ident>(
                     #name,
                     #slug,
                     #uuid,
@@ -106,7 +106,7 @@ pub fn component(kind: Kind, args: TokenStream, item: TokenStream) -> TokenStrea
     };
     let descriptor_fn = syn::Ident::new(attribute, ident.span());
     let descriptor = quote_spanned! {ident.span()=>
-        ::sekoia_runtime::__private::ComponentDescriptor::#descriptor_fn::<#ident>
+        ::sekoia_runtime::__private::descriptor::#descriptor_fn::<#ident>
     };
     quote! {
         #item

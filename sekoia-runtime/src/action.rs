@@ -1,4 +1,4 @@
-//! The action lifecycle, and the account validator's, which follows the same callback protocol.
+//! The action lifecycle, as the module binary runs it:
 //!
 //! 1. `PATCH url_callback {"status": "running"}` (+ `"need_secrets": true` when the manifest lists
 //!    secrets; the reply's `module_configuration.value` secrets are merged in);
@@ -7,115 +7,123 @@
 //! 4. `PATCH url_callback {"status": "finished", results?, error?, logs?, outputs?, secrets?}`;
 //!    a 409 reply counts as delivered.
 
+use std::any::Any;
 use std::panic::AssertUnwindSafe;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use futures_util::FutureExt;
 use reqwest::{Method, StatusCode};
+use sekoia_manifest::Kind;
+use sekoia_manifest::descriptor::{ComponentDescriptor, Identity, Start};
 use serde_json::{Map, Value, json};
 
-use crate::__private::Construct;
-use crate::component::{AccountValidator, Action, Input, Output};
+use crate::component::{AccountValidator, Action, Construct, Input, Output, secret_names};
+use crate::configuration::Sources;
 use crate::context::{ActionContext, ValidatorContext};
-use crate::descriptor::RunFuture;
-use crate::launch::Launch;
-use crate::logs::{self, Sink};
-use crate::long_running::{
-    data_dir, merge_secrets, panic_message, remember_secrets, secret_names, third_party_client,
-};
-use crate::platform::Platform;
+use crate::error::panic_message;
+use crate::log_entry::action_logs;
+use crate::platform::PlatformError;
+use crate::session::{RunFuture, Runner, Session};
 
-pub(crate) fn runner<A: Action + Construct>(launch: Launch) -> RunFuture {
-    Box::pin(run::<A>(launch))
+/// The descriptor `#[action]` registers.
+pub const fn descriptor<A: Action + Construct>(identity: Identity) -> ComponentDescriptor {
+    ComponentDescriptor {
+        kind: Kind::Action,
+        identity,
+        module_type_name: std::any::type_name::<A::Module>,
+        arguments: <A::Arguments as Input>::__schema,
+        results: Some(<A::Results as Output>::__schema),
+        start: Start::new(runner::<A>),
+    }
 }
 
-pub(crate) fn validator_runner<M: AccountValidator>(launch: Launch) -> RunFuture {
-    Box::pin(validate::<M>(launch))
+fn runner<A: Action + Construct>() -> Box<dyn Any> {
+    Box::new(run::<A> as Runner)
 }
 
-/// What the final callback reports.
-#[derive(Default)]
-struct Finished {
-    results: Option<Value>,
-    error: Option<String>,
-    outputs: Map<String, Value>,
-    secrets: Option<Map<String, Value>>,
-}
-
-async fn run<A: Action + Construct>(launch: Launch) -> ExitCode {
-    logs::install(Sink::Collect(Default::default()));
-    crate::tracing_bridge::install();
-    let Some(platform) = platform(&launch) else {
-        return ExitCode::FAILURE;
-    };
-    let Some(module) = running(&platform, &launch, true).await else {
-        return ExitCode::FAILURE;
-    };
-    let finished = execute::<A>(&launch, module).await;
-    let mut body = json!({"status": "finished"});
-    if let Some(results) = finished.results.filter(|r| !r.is_null()) {
-        body["results"] = results;
-    }
-    if let Some(error) = finished.error {
-        body["error"] = Value::String(logs::scrub(&error));
-    }
-    let entries = logs::take_collected();
-    if !entries.is_empty() {
-        body["logs"] = Value::String(logs::action_logs(&entries));
-    }
-    if !finished.outputs.is_empty() {
-        body["outputs"] = Value::Object(finished.outputs);
-    }
-    if let Some(secrets) = finished.secrets {
-        body["secrets"] = Value::Object(secrets);
-    }
-    report(&platform, &body).await
-}
-
-/// Decodes the inputs and runs the action; every failure becomes the reported error.
-async fn execute<A: Action + Construct>(
-    launch: &Launch,
-    module: Result<Value, String>,
-) -> Finished {
-    let decoded = module.and_then(|m| {
-        A::Module::__decode("module_configuration", "the platform", m).map_err(|e| e.to_string())
-    });
-    let module: A::Module = match decoded {
-        Ok(module) => module,
-        Err(e) => {
-            return Finished {
-                error: Some(e),
-                ..Finished::default()
-            };
-        }
-    };
-    let raw_arguments = match launch.config.json("arguments") {
-        Ok(Some((value, _))) => value,
-        Ok(None) => Value::Object(Map::new()),
-        Err(e) => {
-            return Finished {
-                error: Some(e.to_string()),
-                ..Finished::default()
-            };
-        }
-    };
-    let arguments: A::Arguments =
-        match A::Arguments::__decode("arguments", "the platform", raw_arguments.clone()) {
-            Ok(arguments) => arguments,
-            Err(e) => {
-                return Finished {
-                    error: Some(e.to_string()),
-                    ..Finished::default()
-                };
-            }
+fn run<A: Action + Construct>(session: Arc<Session>, sources: Sources) -> RunFuture {
+    Box::pin(async move {
+        let Some(module) = running::<A::Module>(&session, &sources, true).await else {
+            return ExitCode::FAILURE;
         };
-    let ctx = ActionContext::<A>::new(module)
-        .with_raw_arguments(raw_arguments)
-        .with_data_dir(data_dir(&launch.config))
-        .with_http(third_party_client(launch));
-    let action = A::construct();
-    let outcome = AssertUnwindSafe(action.run(&ctx, arguments))
-        .catch_unwind()
+        let finished = match module.and_then(|module| decode_inputs::<A>(module, &sources)) {
+            Ok((module, raw_arguments, arguments)) => {
+                execute(&session, &A::construct(), module, raw_arguments, arguments).await
+            }
+            Err(error) => Finished::error(error),
+        };
+        report(&session, &finished).await
+    })
+}
+
+/// What an action's final report says.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(crate) struct Finished {
+    pub(crate) results: Option<Value>,
+    pub(crate) error: Option<String>,
+    pub(crate) logs: Option<String>,
+    pub(crate) outputs: Map<String, Value>,
+    pub(crate) secrets: Option<Map<String, Value>>,
+}
+
+impl Finished {
+    pub(crate) fn error(error: String) -> Finished {
+        Finished {
+            error: Some(error),
+            ..Finished::default()
+        }
+    }
+
+    /// The body of `PATCH url_callback {"status": "finished", ...}`.
+    pub(crate) fn body(&self) -> Value {
+        let mut body = json!({"status": "finished"});
+        if let Some(results) = self.results.as_ref().filter(|r| !r.is_null()) {
+            body["results"] = results.clone();
+        }
+        if let Some(error) = &self.error {
+            body["error"] = Value::String(error.clone());
+        }
+        if let Some(logs) = &self.logs {
+            body["logs"] = Value::String(logs.clone());
+        }
+        if !self.outputs.is_empty() {
+            body["outputs"] = Value::Object(self.outputs.clone());
+        }
+        if let Some(secrets) = &self.secrets {
+            body["secrets"] = Value::Object(secrets.clone());
+        }
+        body
+    }
+}
+
+/// The module configuration and the arguments, decoded.
+fn decode_inputs<A: Action>(
+    module: Value,
+    sources: &Sources,
+) -> Result<(A::Module, Value, A::Arguments), String> {
+    let module = A::Module::__decode("module_configuration", "the platform", module)
+        .map_err(|e| e.to_string())?;
+    let raw_arguments = match sources.json("arguments").map_err(|e| e.to_string())? {
+        Some((value, _)) => value,
+        None => Value::Object(Map::new()),
+    };
+    let arguments = A::Arguments::__decode("arguments", "the platform", raw_arguments.clone())
+        .map_err(|e| e.to_string())?;
+    Ok((module, raw_arguments, arguments))
+}
+
+/// Runs the action once and gathers its report (error scrubbed, logs collected).
+pub(crate) async fn execute<A: Action>(
+    session: &Arc<Session>,
+    action: &A,
+    module: A::Module,
+    raw_arguments: Value,
+    arguments: A::Arguments,
+) -> Finished {
+    let ctx = ActionContext::<A>::in_session(module, raw_arguments, Arc::clone(session));
+    let outcome = session
+        .scope(AssertUnwindSafe(action.run(&ctx, arguments)).catch_unwind())
         .await;
     let state = ctx.take_state();
     let mut finished = Finished {
@@ -136,95 +144,111 @@ async fn execute<A: Action + Construct>(
             ))
         }
     }
+    finished.error = finished.error.map(|e| session.logs.scrub(&e));
+    let entries = session.logs.take_collected();
+    if !entries.is_empty() {
+        finished.logs = Some(action_logs(&entries));
+    }
     finished
 }
 
-async fn validate<M: AccountValidator>(launch: Launch) -> ExitCode {
-    logs::install(Sink::Collect(Default::default()));
-    crate::tracing_bridge::install();
-    let Some(platform) = platform(&launch) else {
-        return ExitCode::FAILURE;
-    };
-    // the Python SDK sends no need_secrets here, but reads the secrets of the reply
-    let Some(module) = running(&platform, &launch, false).await else {
-        return ExitCode::FAILURE;
-    };
-    let decoded = module.and_then(|m| {
-        M::__decode("module_configuration", "the platform", m).map_err(|e| e.to_string())
-    });
-    let error = match decoded {
-        Err(e) => Some(e),
-        Ok(module) => {
-            let ctx = ValidatorContext {
-                http: third_party_client(&launch),
-            };
-            match AssertUnwindSafe(module.validate(&ctx)).catch_unwind().await {
-                Ok(Ok(())) => None,
-                Ok(Err(e)) => Some(e.to_string()),
-                Err(panic) => Some(format!(
-                    "the account validator panicked: {}",
-                    panic_message(&*panic)
-                )),
-            }
-        }
-    };
-    let mut body = json!({"status": "finished", "results": {"success": error.is_none()}});
-    if let Some(error) = error {
-        body["error"] = Value::String(logs::scrub(&error));
-    }
-    report(&platform, &body).await
-}
-
-fn platform(launch: &Launch) -> Option<Platform> {
-    let user_agent = format!("sekoia-rs/{}", env!("CARGO_PKG_VERSION"));
-    match Platform::from_config(&launch.config, &user_agent) {
-        Ok(platform) => Some(platform),
-        Err(e) => {
-            eprintln!("error: cannot report to the platform: {e}");
-            None
-        }
-    }
-}
-
-/// Says "running" and returns the module configuration with the secrets the reply carries.
-async fn running(
-    platform: &Platform,
-    launch: &Launch,
+/// Says "running" (asking for the secrets when `ask_secrets` and the manifest lists some) and
+/// returns the module configuration with the secrets the reply carries; `None` when the
+/// platform cannot be told, `Some(Err)` when the configuration cannot be read.
+async fn running<M: Input>(
+    session: &Session,
+    sources: &Sources,
     ask_secrets: bool,
 ) -> Option<Result<Value, String>> {
-    let names = secret_names(launch);
+    let names = secret_names::<M>();
     let mut body = json!({"status": "running"});
     if ask_secrets && !names.is_empty() {
         body["need_secrets"] = Value::Bool(true);
     }
-    let reply = match platform.callback(Method::PATCH, &body).await {
+    let reply = match session.platform.callback(Method::PATCH, &body).await {
         Ok(reply) => reply,
         Err(e) => {
             eprintln!("error: cannot tell the platform the action is running: {e}");
             return None;
         }
     };
-    let mut module = match launch.config.json("module_configuration") {
+    let mut module = match sources.json("module_configuration") {
         Ok(Some((value, _))) => value,
         Ok(None) => Value::Object(Map::new()),
         Err(e) => return Some(Err(e.to_string())),
     };
-    if !names.is_empty()
-        && let Some(Value::Object(secrets)) = reply.pointer("/module_configuration/value")
-    {
-        merge_secrets(&mut module, &names, secrets.clone());
-    }
-    remember_secrets(&module, &names);
+    let secrets = reply
+        .pointer("/module_configuration/value")
+        .and_then(Value::as_object);
+    session.take_secrets(&mut module, &names, secrets);
     Some(Ok(module))
 }
 
-async fn report(platform: &Platform, body: &Value) -> ExitCode {
-    match platform.callback(Method::PATCH, body).await {
+/// Sends the final report; a 409 means the platform already has it.
+async fn report(session: &Session, finished: &Finished) -> ExitCode {
+    match session
+        .platform
+        .callback(Method::PATCH, &finished.body())
+        .await
+    {
         Ok(_) => ExitCode::SUCCESS,
-        Err(e) if e.status() == Some(StatusCode::CONFLICT) => ExitCode::SUCCESS,
+        Err(e) if is_delivered(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: cannot report the outcome to the platform: {e}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// A report sent twice: the platform already has it.
+fn is_delivered(error: &PlatformError) -> bool {
+    error.status() == Some(StatusCode::CONFLICT)
+}
+
+/// The start of the account validator `#[module]` registers when the struct implements
+/// [`AccountValidator`].
+pub(crate) fn validator_start<M: AccountValidator>() -> Start {
+    Start::new(validator_runner::<M>)
+}
+
+fn validator_runner<M: AccountValidator>() -> Box<dyn Any> {
+    Box::new(validate::<M> as Runner)
+}
+
+/// The account validator: the same callback protocol, with `results: {"success": bool}`.
+fn validate<M: AccountValidator>(session: Arc<Session>, sources: Sources) -> RunFuture {
+    Box::pin(async move {
+        // the Python SDK sends no need_secrets here, but reads the secrets of the reply
+        let Some(module) = running::<M>(&session, &sources, false).await else {
+            return ExitCode::FAILURE;
+        };
+        let decoded = module.and_then(|m| {
+            M::__decode("module_configuration", "the platform", m).map_err(|e| e.to_string())
+        });
+        let error = match decoded {
+            Err(e) => Some(e),
+            Ok(module) => {
+                let ctx = ValidatorContext {
+                    session: Arc::clone(&session),
+                };
+                let outcome = session
+                    .scope(AssertUnwindSafe(module.validate(&ctx)).catch_unwind())
+                    .await;
+                match outcome {
+                    Ok(Ok(())) => None,
+                    Ok(Err(e)) => Some(e.to_string()),
+                    Err(panic) => Some(format!(
+                        "the account validator panicked: {}",
+                        panic_message(&*panic)
+                    )),
+                }
+            }
+        };
+        let finished = Finished {
+            results: Some(json!({"success": error.is_none()})),
+            error: error.map(|e| session.logs.scrub(&e)),
+            ..Finished::default()
+        };
+        report(&session, &finished).await
+    })
 }

@@ -9,6 +9,10 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use sekoia_manifest::schema::SchemaError;
+use serde_json::Value;
+
+use crate::configuration::ConfigError;
 use crate::context::{ActionContext, ConnectorContext, TriggerContext, ValidatorContext};
 use crate::error::{ActionError, ConnectorError, TriggerError, ValidationError};
 
@@ -24,28 +28,20 @@ use crate::error::{ActionError, ConnectorError, TriggerError, ValidationError};
 pub trait Input: Sized + Send + Sync + 'static {
     /// Decodes a configuration value (errors name the field path).
     #[doc(hidden)]
-    fn __decode(
-        name: &str,
-        origin: &str,
-        value: serde_json::Value,
-    ) -> Result<Self, crate::config::ConfigError>;
+    fn __decode(name: &str, origin: &str, value: Value) -> Result<Self, ConfigError>;
     /// The schema in the Sekoia dialect.
     #[doc(hidden)]
-    fn __schema() -> Result<serde_json::Value, crate::schema::SchemaError>;
+    fn __schema() -> Result<Value, SchemaError>;
 }
 
 // No supertraits on purpose: rustc then reports this trait's message, not serde's or schemars'.
 impl<T: DeserializeOwned + JsonSchema + Send + Sync + 'static> Input for T {
-    fn __decode(
-        name: &str,
-        origin: &str,
-        value: serde_json::Value,
-    ) -> Result<Self, crate::config::ConfigError> {
-        crate::config::decode(name, origin, value)
+    fn __decode(name: &str, origin: &str, value: Value) -> Result<Self, ConfigError> {
+        crate::configuration::decode(name, origin, value)
     }
 
-    fn __schema() -> Result<serde_json::Value, crate::schema::SchemaError> {
-        crate::schema::schema_for::<T>()
+    fn __schema() -> Result<Value, SchemaError> {
+        sekoia_manifest::schema::schema_for::<T>()
     }
 }
 
@@ -60,20 +56,20 @@ impl<T: DeserializeOwned + JsonSchema + Send + Sync + 'static> Input for T {
 pub trait Output: Send + Sync + 'static {
     /// The JSON sent to the platform.
     #[doc(hidden)]
-    fn __to_value(&self) -> Result<serde_json::Value, serde_json::Error>;
+    fn __to_value(&self) -> Result<Value, serde_json::Error>;
     /// The schema in the Sekoia dialect (`()` gives `{}`).
     #[doc(hidden)]
-    fn __schema() -> Result<serde_json::Value, crate::schema::SchemaError>;
+    fn __schema() -> Result<Value, SchemaError>;
 }
 
 // No supertraits on purpose: rustc then reports this trait's message, not serde's or schemars'.
 impl<T: Serialize + JsonSchema + Send + Sync + 'static> Output for T {
-    fn __to_value(&self) -> Result<serde_json::Value, serde_json::Error> {
+    fn __to_value(&self) -> Result<Value, serde_json::Error> {
         serde_json::to_value(self)
     }
 
-    fn __schema() -> Result<serde_json::Value, crate::schema::SchemaError> {
-        crate::schema::results::<T>()
+    fn __schema() -> Result<Value, SchemaError> {
+        sekoia_manifest::schema::results::<T>()
     }
 }
 
@@ -206,4 +202,29 @@ pub trait AccountValidator: Module {
         &self,
         ctx: &ValidatorContext,
     ) -> impl Future<Output = Result<(), ValidationError>> + Send;
+}
+
+/// How `#[action]`, `#[trigger]` and `#[connector]` get an instance of the struct: the struct
+/// itself when it is a unit struct, else its `Default`.
+#[doc(hidden)]
+pub trait Construct {
+    /// The instance the runtime runs.
+    fn construct() -> Self;
+}
+
+/// The names a configuration's manifest lists in `"secrets"`.
+pub(crate) fn secret_names<M: Input>() -> Vec<String> {
+    match M::__schema() {
+        Ok(schema) => schema
+            .get("secrets")
+            .and_then(Value::as_array)
+            .map(|names| {
+                names
+                    .iter()
+                    .filter_map(|n| n.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        Err(_) => Vec::new(),
+    }
 }

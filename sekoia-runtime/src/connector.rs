@@ -3,90 +3,112 @@
 //! The configuration comes from `connector_configuration` (else `trigger_configuration`); its
 //! `intake_key` and `intake_server` (else the platform's `intake_url`) select the intake.
 
-use std::process::ExitCode;
+use std::any::Any;
+use std::sync::Arc;
 
-use crate::__private::Construct;
-use crate::component::Connector;
-use crate::component::Input;
-use crate::config::ConfigError;
+use sekoia_manifest::Kind;
+use sekoia_manifest::descriptor::{ComponentDescriptor, Identity, Start};
+use serde_json::Value;
+
+use crate::component::{Connector, Construct, Input};
+use crate::configuration::{ConfigError, Sources, decode};
 use crate::context::{ConnectorContext, DefaultConnectorConfiguration};
-use crate::descriptor::RunFuture;
+use crate::health::Thresholds;
 use crate::intake::Intake;
-use crate::launch::Launch;
-use crate::long_running::{Core, Thresholds, decode};
+use crate::session::{RunFuture, Runner, Session};
+use crate::supervisor::{configuration_error, module_configuration, supervise};
 
-pub(crate) fn runner<C: Connector + Construct>(launch: Launch) -> RunFuture {
-    Box::pin(run::<C>(launch))
+/// The descriptor `#[connector]` registers.
+pub const fn descriptor<C: Connector + Construct>(identity: Identity) -> ComponentDescriptor {
+    ComponentDescriptor {
+        kind: Kind::Connector,
+        identity,
+        module_type_name: std::any::type_name::<C::Module>,
+        arguments: <C::Configuration as Input>::__schema,
+        results: None,
+        start: Start::new(runner::<C>),
+    }
 }
 
-fn configuration(launch: &Launch) -> Result<serde_json::Value, ConfigError> {
+fn runner<C: Connector + Construct>() -> Box<dyn Any> {
+    Box::new(run::<C> as Runner)
+}
+
+/// The health thresholds a connector declares.
+pub(crate) fn thresholds<C: Connector>() -> Thresholds {
+    Thresholds {
+        seconds_without_events: C::SECONDS_WITHOUT_EVENTS,
+        heartbeat: C::LAST_HEARTBEAT_THRESHOLD,
+    }
+}
+
+fn configuration(sources: &Sources) -> Result<Value, ConfigError> {
     for name in ["connector_configuration", "trigger_configuration"] {
-        if let Some((value, _)) = launch.config.json(name)? {
+        if let Some((value, _)) = sources.json(name)? {
             return Ok(value);
         }
     }
-    Err(launch.config.missing("connector_configuration"))
+    Err(sources.missing("connector_configuration"))
 }
 
-async fn run<C: Connector + Construct>(launch: Launch) -> ExitCode {
-    let raw = configuration(&launch);
-    let intake_part = raw.as_ref().ok().and_then(|v| {
-        decode::<DefaultConnectorConfiguration>("connector_configuration", v.clone()).ok()
-    });
-    let thresholds = Thresholds {
-        seconds_without_events: C::SECONDS_WITHOUT_EVENTS,
-        heartbeat: C::LAST_HEARTBEAT_THRESHOLD,
-    };
-    let core = match Core::start(
-        &launch,
-        thresholds,
-        intake_part.as_ref().map(|c| c.intake_key.as_str()),
-    )
-    .await
-    {
-        Ok(core) => core,
-        Err(code) => return code,
-    };
-    let module = match core.module_configuration(&launch).await.and_then(|m| {
-        C::Module::__decode("module_configuration", "the platform", m).map_err(|e| e.to_string())
-    }) {
-        Ok(module) => module,
-        Err(e) => return core.configuration_error(&e).await,
-    };
-    let raw = match raw {
-        Ok(raw) => raw,
-        Err(e) => return core.configuration_error(&e.to_string()).await,
-    };
-    let intake_part =
-        match decode::<DefaultConnectorConfiguration>("connector_configuration", raw.clone()) {
-            Ok(part) => part,
-            Err(e) => return core.configuration_error(&e.to_string()).await,
-        };
-    let configuration =
-        match C::Configuration::__decode("connector_configuration", "the platform", raw) {
-            Ok(configuration) => configuration,
-            Err(e) => return core.configuration_error(&e.to_string()).await,
-        };
-    let base = match intake_part.intake_server.clone().filter(|s| !s.is_empty()) {
-        Some(server) => server,
-        None => match launch.config.text("intake_url") {
-            Ok(Some(url)) => url,
-            Ok(None) => {
-                return core
-                    .configuration_error("the connector configuration has no `intake_server` and the platform gave no `intake_url`")
-                    .await;
-            }
-            Err(e) => return core.configuration_error(&e.to_string()).await,
-        },
-    };
-    let ctx = ConnectorContext::<C> {
+/// A connector's context, its intake chosen from its configuration.
+pub(crate) fn context<C: Connector>(
+    session: &Arc<Session>,
+    module: C::Module,
+    configuration: C::Configuration,
+    intake: &DefaultConnectorConfiguration,
+    intake_url: &str,
+) -> ConnectorContext<C> {
+    let api = session.platform.intake(intake_url, &intake.intake_key);
+    ConnectorContext {
         module,
         configuration,
-        intake: Intake::new(&base, &intake_part.intake_key, core.platform.retry_unit),
-        intake_key: intake_part.intake_key,
-        core: core.clone(),
-    };
-    let connector = C::construct();
-    core.run_loop(|| async { connector.run(&ctx).await.map_err(|e| e.to_string()) })
-        .await
+        intake: Intake::new(api, &intake.intake_key, session.platform.retry_unit()),
+        intake_key: intake.intake_key.clone(),
+        session: Arc::clone(session),
+    }
+}
+
+fn run<C: Connector + Construct>(session: Arc<Session>, sources: Sources) -> RunFuture {
+    Box::pin(async move {
+        session.liveness.set_thresholds(thresholds::<C>());
+        let module = match module_configuration::<C::Module>(&session, &sources).await {
+            Ok(module) => module,
+            Err(e) => return configuration_error(&session, &e).await,
+        };
+        let raw = match configuration(&sources) {
+            Ok(raw) => raw,
+            Err(e) => return configuration_error(&session, &e.to_string()).await,
+        };
+        let intake_part = match decode::<DefaultConnectorConfiguration>(
+            "connector_configuration",
+            "the platform",
+            raw.clone(),
+        ) {
+            Ok(part) => part,
+            Err(e) => return configuration_error(&session, &e.to_string()).await,
+        };
+        let configuration =
+            match C::Configuration::__decode("connector_configuration", "the platform", raw) {
+                Ok(configuration) => configuration,
+                Err(e) => return configuration_error(&session, &e.to_string()).await,
+            };
+        let base = match intake_part.intake_server.clone().filter(|s| !s.is_empty()) {
+            Some(server) => server,
+            None => match sources.text("intake_url") {
+                Ok(Some(url)) => url,
+                Ok(None) => {
+                    return configuration_error(
+                        &session,
+                        "the connector configuration has no `intake_server` and the platform gave no `intake_url`",
+                    )
+                    .await;
+                }
+                Err(e) => return configuration_error(&session, &e.to_string()).await,
+            },
+        };
+        let ctx = context::<C>(&session, module, configuration, &intake_part, &base);
+        let connector = C::construct();
+        supervise(&session, || connector.run(&ctx)).await
+    })
 }

@@ -8,12 +8,13 @@
 //! events back to the caller.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use futures_util::StreamExt;
 use serde::Serialize;
 
-use crate::platform::error_chain;
+use crate::platform::IntakeApi;
+use crate::platform::retry::{Policy, Verdict, retry};
 
 mod batch;
 mod escape;
@@ -24,9 +25,9 @@ use batch::{Chunk, Chunker, Chunks, Spares};
 pub use event_ids::{EventId, EventIds, Iter as EventIdsIter};
 
 /// The most event bytes in one request.
-pub const CHUNK_BYTES_MAX: usize = 9_437_184;
+pub(crate) const CHUNK_BYTES_MAX: usize = 9_437_184;
 /// The largest event accepted.
-pub const EVENT_BYTES_MAX: usize = 250_000;
+pub(crate) const EVENT_BYTES_MAX: usize = 250_000;
 /// The most ids room is made for before the first chunk is answered (from the events' size
 /// hint; a longer push still grows the vector).
 const IDS_PRESIZED_MAX: usize = 1 << 22;
@@ -57,23 +58,16 @@ pub(crate) struct Pushed {
 
 /// An intake endpoint.
 pub(crate) struct Intake {
-    http: reqwest::Client,
-    batch_url: String,
+    api: Arc<dyn IntakeApi>,
     intake_key: String,
     retry_unit: Duration,
 }
 
 impl Intake {
-    /// `<base>/batch`, with `User-Agent: sekoiaio-connector-<intake_key>` and no Authorization.
-    pub(crate) fn new(base_url: &str, intake_key: &str, retry_unit: Duration) -> Intake {
-        let http = reqwest::Client::builder()
-            .user_agent(format!("sekoiaio-connector-{intake_key}"))
-            .timeout(crate::platform::REQUEST_TIMEOUT)
-            .build()
-            .expect("a reqwest client with a user agent builds");
+    /// The intake behind `api`, pushed to with `intake_key`.
+    pub(crate) fn new(api: Arc<dyn IntakeApi>, intake_key: &str, retry_unit: Duration) -> Intake {
         Intake {
-            http,
-            batch_url: format!("{}/batch", base_url.trim_end_matches('/')),
+            api,
             intake_key: intake_key.to_owned(),
             retry_unit,
         }
@@ -127,74 +121,82 @@ impl Intake {
 
     /// Sends one chunk, retrying within the budget; its body goes back to `spares` once accepted.
     async fn send(&self, chunk: Chunk, spares: &Spares) -> Result<EventIds, (Chunk, String)> {
-        let started = Instant::now();
-        let budget = self.retry_unit * RETRY_BUDGET_UNITS;
-        let mut attempt: u32 = 0;
-        loop {
-            attempt += 1;
-            let sent = self
-                .http
-                .post(&self.batch_url)
-                .header("content-type", "application/json")
-                .body(chunk.body.clone())
-                .send()
-                .await;
-            let (why, retry_after, final_failure) = match sent {
-                Ok(reply) if reply.status().is_success() => match reply.bytes().await {
-                    Ok(body) => match ids(&body, chunk.count) {
-                        Ok(ids) => {
-                            spares.put(chunk.body);
-                            return Ok(ids);
-                        }
-                        Err(why) => (why, None, false),
-                    },
-                    Err(e) => (
-                        format!("the intake's reply cannot be read: {}", error_chain(&e)),
-                        None,
-                        false,
-                    ),
-                },
-                Ok(reply) => {
-                    let status = reply.status();
-                    let retry_after = reply
-                        .headers()
-                        .get("retry-after")
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.trim().parse::<u64>().ok())
-                        .map(Duration::from_secs);
-                    let body = reply.text().await.unwrap_or_default();
-                    // a malformed or oversized request will never be accepted
-                    let hopeless = matches!(status.as_u16(), 400 | 413 | 422);
-                    (
-                        format!(
-                            "POST {} answered {status}: {}",
-                            self.batch_url,
-                            body.chars().take(300).collect::<String>()
-                        ),
-                        retry_after,
-                        hopeless,
-                    )
-                }
-                Err(e) => (
-                    format!("POST {} failed: {}", self.batch_url, error_chain(&e)),
-                    None,
-                    false,
-                ),
-            };
-            let wait = retry_after.unwrap_or_else(|| {
-                (self.retry_unit * 2u32.saturating_pow(attempt.min(16))).min(self.retry_unit * 10)
-            });
-            if final_failure || started.elapsed() + wait > budget {
-                return Err((chunk, format!("{why} (after {attempt} attempt(s))")));
+        let policy = Policy {
+            first_wait: self.retry_unit * 2,
+            factor: 2.0,
+            max_wait: self.retry_unit * 10,
+            attempts: usize::MAX,
+            budget: Some(self.retry_unit * RETRY_BUDGET_UNITS),
+            floor: Duration::ZERO,
+        };
+        let mut attempts = 0u32;
+        let outcome = retry(
+            policy,
+            || {
+                attempts += 1;
+                self.attempt(&chunk)
+            },
+            |failure: &Failure| match failure.retry {
+                Some(after) => Verdict::Again(after),
+                None => Verdict::GiveUp,
+            },
+            |failure, wait| {
+                tracing::warn!(
+                    "cannot push {} events, trying again in {:?}: {}",
+                    chunk.count,
+                    wait,
+                    failure.why
+                )
+            },
+        )
+        .await;
+        match outcome {
+            Ok(ids) => {
+                spares.put(chunk.body);
+                Ok(ids)
             }
-            tracing::warn!(
-                "cannot push {} events, trying again in {:?}: {why}",
-                chunk.count,
-                wait
-            );
-            tokio::time::sleep(wait).await;
+            Err(failure) => Err((
+                chunk,
+                format!("{} (after {attempts} attempt(s))", failure.why),
+            )),
         }
     }
+
+    /// One attempt at a chunk.
+    async fn attempt(&self, chunk: &Chunk) -> Result<EventIds, Failure> {
+        let reply = self
+            .api
+            .post_batch(chunk.body.clone())
+            .await
+            .map_err(|why| Failure {
+                why,
+                retry: Some(None),
+            })?;
+        if reply.status.is_success() {
+            return ids(&reply.body, chunk.count).map_err(|why| Failure {
+                why,
+                retry: Some(None),
+            });
+        }
+        let shown = String::from_utf8_lossy(&reply.body[..reply.body.len().min(300)]).into_owned();
+        // a malformed or oversized request will never be accepted
+        let hopeless = matches!(reply.status.as_u16(), 400 | 413 | 422);
+        Err(Failure {
+            why: format!(
+                "POST {} answered {}: {shown}",
+                self.api.batch_url(),
+                reply.status
+            ),
+            retry: (!hopeless).then_some(reply.retry_after),
+        })
+    }
+}
+
+/// A failed attempt: why, and whether (and when) to try again.
+struct Failure {
+    why: String,
+    /// `None`: never; `Some(None)`: after the policy's wait; `Some(Some(d))`: after `d`.
+    retry: Option<Option<Duration>>,
 }
 
 /// The ids of an intake reply `{"event_ids": [...]}` when there is one per event, read straight
@@ -276,7 +278,18 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn ids_come_back_in_input_order_when_chunks_finish_out_of_order() {
         let url = ordering_intake().await;
-        let intake = Intake::new(&url, "ik", Duration::from_millis(1));
+        let platform = crate::platform::http::HttpPlatform::new(
+            crate::platform::http::Endpoints::beside_callback(
+                "t".into(),
+                format!("{url}/callback"),
+            ),
+            Duration::from_millis(1),
+        );
+        let intake = Intake::new(
+            crate::platform::PlatformApi::intake(&platform, &url, "ik"),
+            "ik",
+            Duration::from_millis(1),
+        );
         // 200 kB events: 47 a chunk, so 141 events make 3 chunks, the first answered last
         let events: Vec<Value> = (0..141)
             .map(|n| json!({"n": n, "pad": "x".repeat(200_000)}))

@@ -8,9 +8,11 @@
 //! [`connector`], and trait impls ([`Action`], [`Trigger`], [`Connector`], [`AccountValidator`])
 //! that hold the behaviour. `cargo build` writes the manifests Sekoia imports (through
 //! `sekoia-build` in the module's `build.rs`), and the module binary, whose `main.rs` is only
-//! [`run!`]`()`, speaks the platform protocol.
+//! [`run!`]`()`, speaks the platform protocol. [`testing`] runs any component in-process
+//! against an in-memory platform.
 //!
 //! ```
+//! use std::time::Duration;
 //! use sekoia_runtime::prelude::*;
 //!
 //! /// TestHTTP: my test HTTP module
@@ -44,47 +46,109 @@
 //!         Ok(Pong { reachable: !args.host.is_empty() })
 //!     }
 //! }
+//!
+//! /// Says hello every minute
+//! #[trigger(name = "Hello")]
+//! pub struct Hello;
+//!
+//! #[derive(Serialize, JsonSchema)]
+//! pub struct Greeting {
+//!     pub text: String,
+//! }
+//!
+//! impl Trigger for Hello {
+//!     type Module = TesthttpModule;
+//!     type Configuration = PingArguments;
+//!     type Results = Greeting;
+//!
+//!     async fn run(&self, ctx: &TriggerContext<Self>) -> Result<(), TriggerError> {
+//!         while ctx.running() {
+//!             let text = format!("hello {}", ctx.configuration().host);
+//!             ctx.send_event("hello", &Greeting { text }).await?;
+//!             ctx.sleep(Duration::from_secs(60)).await;
+//!         }
+//!         Ok(())
+//!     }
+//! }
+//!
+//! /// Pushes what it hears
+//! #[connector]
+//! pub struct Listener;
+//!
+//! impl Connector for Listener {
+//!     type Module = TesthttpModule;
+//!     type Configuration = DefaultConnectorConfiguration;
+//!
+//!     async fn run(&self, ctx: &ConnectorContext<Self>) -> Result<(), ConnectorError> {
+//!         while ctx.running() {
+//!             ctx.push_events(["a raw log line"]).await?;
+//!             ctx.sleep(Duration::from_secs(60)).await;
+//!         }
+//!         Ok(())
+//!     }
+//! }
+//!
+//! // and a test, in-process:
+//! # #[tokio::main(flavor = "current_thread", start_paused = true)]
+//! # async fn main() {
+//! use sekoia_runtime::testing::TestPlatform;
+//!
+//! let module = || TesthttpModule { api_key: Secret::new("k3y".into()) };
+//! let platform = TestPlatform::new();
+//! let report = platform.run_action(&Ping, module(), serde_json::json!({"host": "a"})).await;
+//! assert_eq!(report.results, Some(serde_json::json!({"reachable": true})));
+//!
+//! let platform = TestPlatform::new().stop_when(|seen| seen.event_count() == 2);
+//! let ctx = platform.trigger::<Hello>(module(), PingArguments { host: "b".into() });
+//! platform.run_trigger(&Hello, &ctx).await;
+//! assert_eq!(platform.events()[1].event["text"], "hello b");
+//! # }
 //! ```
+//!
+//! The crate's layers, each importing only from the ones above it: the leaves (errors,
+//! [`Secret`], configuration decoding, log entries, the secret scrubber; the identity and the
+//! manifests come from `sekoia-manifest`); the platform I/O (callback, logs and secrets APIs,
+//! intake, health, metrics); the session; the author's API (traits and contexts); the loop of
+//! each kind; the entry point of the binary.
+#![warn(missing_docs, unreachable_pub)]
 
-pub mod component;
-pub mod config;
-pub mod context;
-pub mod descriptor;
-pub mod error;
-pub mod manifest;
-pub mod pyjson;
-pub mod registry;
-pub mod schema;
-pub mod secret;
+mod component;
+mod configuration;
+mod context;
+mod error;
+mod intake;
+mod log_entry;
+mod scrubber;
+mod secret;
 
-pub mod intake;
-pub mod logs;
-pub mod platform;
-pub mod tracing_bridge;
+mod health;
+mod metrics;
+mod platform;
+mod probe_server;
+
+mod session;
 
 mod action;
 mod connector;
-mod entrypoint;
-mod health;
-mod launch;
-mod log_shipper;
-mod long_running;
-mod metrics;
-mod monitoring;
+mod supervisor;
 mod trigger;
 
+mod entrypoint;
+
+pub mod testing;
+
 pub use component::{AccountValidator, Action, Connector, Input, Module, Output, Trigger};
+pub use configuration::ConfigError;
 /// The intake part of a connector configuration, as the Python SDK's
 /// `DefaultConnectorConfiguration`: `intake_server` (the intake's base URL; the platform's
 /// `intake_url` when absent) and `intake_key`. Flatten it into your configuration
 /// (`#[serde(flatten)] pub intake: DefaultConnectorConfiguration`) or use it as is.
 pub use context::DefaultConnectorConfiguration;
 pub use context::{ActionContext, ConnectorContext, TriggerContext, ValidatorContext};
-pub use descriptor::Kind;
-pub use error::{ActionError, ConnectorError, TriggerError, ValidationError};
-pub use intake::{EventId, EventIds, PushError};
-pub use logs::Level;
-pub use registry::Registry;
+pub use error::{ActionError, ConnectorError, Error, TriggerError, ValidationError};
+pub use intake::{EventId, EventIds, EventIdsIter, PushError};
+pub use log_entry::Level;
+pub use platform::PlatformError;
 pub use secret::Secret;
 
 /// The HTTP client crate the contexts hand out (`ctx.http()`), re-exported so a module uses
@@ -112,8 +176,9 @@ pub use sekoia_macros::connector;
 pub mod prelude {
     pub use crate::{
         AccountValidator, Action, ActionContext, ActionError, Connector, ConnectorContext,
-        ConnectorError, DefaultConnectorConfiguration, Level, Secret, Trigger, TriggerContext,
-        TriggerError, ValidationError, ValidatorContext, action, connector, module, trigger,
+        ConnectorError, DefaultConnectorConfiguration, Error, Level, Secret, Trigger,
+        TriggerContext, TriggerError, ValidationError, ValidatorContext, action, connector, module,
+        trigger,
     };
     pub use schemars::JsonSchema;
     pub use serde::{Deserialize, Serialize};
@@ -137,21 +202,54 @@ macro_rules! run {
 /// Used by the code the macros generate; not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::descriptor::{ComponentDescriptor, Identity, ModuleDescriptor, Origin, Runner};
+    pub use crate::component::Construct;
     pub use crate::entrypoint::main;
-    pub use inventory;
+    pub use sekoia_manifest::__private::inventory;
+    pub use sekoia_manifest::descriptor::{
+        ComponentDescriptor, Identity, ModuleDescriptor, Origin, Start,
+    };
 
-    use crate::component::AccountValidator;
+    use crate::component::{AccountValidator, Module};
 
-    /// How `#[action]`, `#[trigger]` and `#[connector]` get an instance of the struct.
-    pub trait Construct {
-        fn construct() -> Self;
+    /// The descriptors the attributes register.
+    pub mod descriptor {
+        pub use crate::action::descriptor as action;
+        pub use crate::connector::descriptor as connector;
+        pub use crate::trigger::descriptor as trigger;
+
+        use super::{ModuleDescriptor, Origin, Start};
+        use crate::component::{Input, Module};
+
+        /// The descriptor `#[module]` registers.
+        #[allow(clippy::too_many_arguments)]
+        pub const fn module<M: Module>(
+            name: &'static str,
+            slug: &'static str,
+            uuid: &'static str,
+            categories: &'static [&'static str],
+            description: &'static str,
+            origin: Origin,
+            validator: fn() -> Option<Start>,
+        ) -> ModuleDescriptor {
+            ModuleDescriptor {
+                name,
+                slug,
+                uuid,
+                categories,
+                description,
+                origin,
+                type_name: std::any::type_name::<M>,
+                configuration: <M as Input>::__schema,
+                validator,
+            }
+        }
     }
 
     /// Finds out whether a `#[module]` struct implements `AccountValidator` (autoref probe).
     pub struct ValidatorProbe<T>(core::marker::PhantomData<T>);
 
     impl<T> ValidatorProbe<T> {
+        /// The probe of `T`.
         pub const fn new() -> Self {
             ValidatorProbe(core::marker::PhantomData)
         }
@@ -163,18 +261,22 @@ pub mod __private {
         }
     }
 
+    /// The validator of a struct that implements `AccountValidator`.
     pub trait HasValidator {
-        fn validator(&self) -> Option<Runner>;
+        /// Its start.
+        fn validator(&self) -> Option<Start>;
     }
 
     impl<T: AccountValidator> HasValidator for ValidatorProbe<T> {
-        fn validator(&self) -> Option<Runner> {
-            Some(crate::action::validator_runner::<T>)
+        fn validator(&self) -> Option<Start> {
+            Some(crate::action::validator_start::<T>())
         }
     }
 
+    /// No validator.
     pub trait NoValidator {
-        fn validator(&self) -> Option<Runner> {
+        /// None.
+        fn validator(&self) -> Option<Start> {
             None
         }
     }
@@ -182,5 +284,5 @@ pub mod __private {
     impl<T> NoValidator for &ValidatorProbe<T> {}
 
     /// Compile-time checks with messages that point at the user's type.
-    pub const fn assert_module<M: crate::Module>() {}
+    pub const fn assert_module<M: Module>() {}
 }

@@ -6,7 +6,7 @@ use std::fmt;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer};
 
-use crate::schema::SECRET_MARKER;
+use sekoia_manifest::schema::SECRET_MARKER;
 
 /// A secret configuration value, such as an API key.
 ///

@@ -1,55 +1,69 @@
 //! The trigger lifecycle: secrets, configuration, then `run` in a loop until stopped, with logs,
-//! health, metrics and the error policy of [`crate::long_running`].
+//! health, metrics and the error policy of [`crate::supervisor`].
 
-use std::process::ExitCode;
+use std::any::Any;
+use std::sync::Arc;
 
-use crate::__private::Construct;
-use crate::component::Input;
-use crate::component::Trigger;
+use sekoia_manifest::Kind;
+use sekoia_manifest::descriptor::{ComponentDescriptor, Identity, Start};
+
+use crate::component::{Construct, Input, Output, Trigger};
+use crate::configuration::Sources;
 use crate::context::TriggerContext;
-use crate::descriptor::RunFuture;
-use crate::launch::Launch;
-use crate::long_running::{Core, Thresholds};
+use crate::health::Thresholds;
+use crate::session::{RunFuture, Runner, Session};
+use crate::supervisor::{configuration_error, module_configuration, supervise};
 
-pub(crate) fn runner<T: Trigger + Construct>(launch: Launch) -> RunFuture {
-    Box::pin(run::<T>(launch))
+/// The descriptor `#[trigger]` registers.
+pub const fn descriptor<T: Trigger + Construct>(identity: Identity) -> ComponentDescriptor {
+    ComponentDescriptor {
+        kind: Kind::Trigger,
+        identity,
+        module_type_name: std::any::type_name::<T::Module>,
+        arguments: <T::Configuration as Input>::__schema,
+        results: Some(<T::Results as Output>::__schema),
+        start: Start::new(runner::<T>),
+    }
 }
 
-async fn run<T: Trigger + Construct>(launch: Launch) -> ExitCode {
-    let thresholds = Thresholds {
+fn runner<T: Trigger + Construct>() -> Box<dyn Any> {
+    Box::new(run::<T> as Runner)
+}
+
+/// The health thresholds a trigger declares.
+pub(crate) fn thresholds<T: Trigger>() -> Thresholds {
+    Thresholds {
         seconds_without_events: T::SECONDS_WITHOUT_EVENTS,
         heartbeat: T::LAST_HEARTBEAT_THRESHOLD,
-    };
-    let core = match Core::start(&launch, thresholds, None).await {
-        Ok(core) => core,
-        Err(code) => return code,
-    };
-    let module = match core.module_configuration(&launch).await.and_then(|m| {
-        T::Module::__decode("module_configuration", "the platform", m).map_err(|e| e.to_string())
-    }) {
-        Ok(module) => module,
-        Err(e) => return core.configuration_error(&e).await,
-    };
-    let configuration = match launch.config.json("trigger_configuration") {
-        Ok(Some((value, origin))) => {
-            match T::Configuration::__decode("trigger_configuration", &origin, value) {
-                Ok(configuration) => configuration,
-                Err(e) => return core.configuration_error(&e.to_string()).await,
+    }
+}
+
+fn run<T: Trigger + Construct>(session: Arc<Session>, sources: Sources) -> RunFuture {
+    Box::pin(async move {
+        session.liveness.set_thresholds(thresholds::<T>());
+        let module = match module_configuration::<T::Module>(&session, &sources).await {
+            Ok(module) => module,
+            Err(e) => return configuration_error(&session, &e).await,
+        };
+        let configuration = match sources.json("trigger_configuration") {
+            Ok(Some((value, origin))) => {
+                match T::Configuration::__decode("trigger_configuration", &origin, value) {
+                    Ok(configuration) => configuration,
+                    Err(e) => return configuration_error(&session, &e.to_string()).await,
+                }
             }
-        }
-        Ok(None) => {
-            return core
-                .configuration_error(&launch.config.missing("trigger_configuration").to_string())
-                .await;
-        }
-        Err(e) => return core.configuration_error(&e.to_string()).await,
-    };
-    let ctx = TriggerContext::<T> {
-        module,
-        configuration,
-        core: core.clone(),
-    };
-    let trigger = T::construct();
-    core.run_loop(|| async { trigger.run(&ctx).await.map_err(|e| e.to_string()) })
-        .await
+            Ok(None) => {
+                let missing = sources.missing("trigger_configuration").to_string();
+                return configuration_error(&session, &missing).await;
+            }
+            Err(e) => return configuration_error(&session, &e.to_string()).await,
+        };
+        let ctx = TriggerContext::<T> {
+            module,
+            configuration,
+            session: Arc::clone(&session),
+        };
+        let trigger = T::construct();
+        supervise(&session, || trigger.run(&ctx)).await
+    })
 }

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use sekoia_runtime::Kind;
+use sekoia_manifest::Kind;
 use serde_json::Value;
 
 use super::format;
@@ -23,16 +23,6 @@ pub fn check(module: &mut Module) {
     }
 }
 
-/// The kind of a component JSON file name (`<kind>_*.json`), if it is one.
-pub fn kind_of(file_name: &str) -> Option<Kind> {
-    Kind::ALL.into_iter().find(|kind| {
-        file_name
-            .strip_prefix(kind.as_str())
-            .and_then(|rest| rest.strip_prefix('_'))
-            .is_some_and(|rest| rest.ends_with(".json"))
-    })
-}
-
 /// The file names of the module's `<kind>_*.json` files, sorted.
 pub fn files(dir: &Path, kind: Kind) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -42,7 +32,7 @@ pub fn files(dir: &Path, kind: Kind) -> Vec<String> {
         .filter_map(Result::ok)
         .filter(|entry| entry.path().is_file())
         .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .filter(|name| kind_of(name) == Some(kind))
+        .filter(|name| Kind::of_file(name) == Some(kind))
         .collect();
     files.sort();
     files
@@ -101,11 +91,11 @@ mod tests {
 
     #[test]
     fn file_names_give_the_kind() {
-        assert_eq!(kind_of("action_request_url.json"), Some(Kind::Action));
-        assert_eq!(kind_of("trigger_.json"), Some(Kind::Trigger));
-        assert_eq!(kind_of("connector_x.json"), Some(Kind::Connector));
-        assert_eq!(kind_of("actions_x.json"), None);
-        assert_eq!(kind_of("action_x.jsonl"), None);
-        assert_eq!(kind_of("manifest.json"), None);
+        assert_eq!(Kind::of_file("action_request_url.json"), Some(Kind::Action));
+        assert_eq!(Kind::of_file("trigger_.json"), Some(Kind::Trigger));
+        assert_eq!(Kind::of_file("connector_x.json"), Some(Kind::Connector));
+        assert_eq!(Kind::of_file("actions_x.json"), None);
+        assert_eq!(Kind::of_file("action_x.jsonl"), None);
+        assert_eq!(Kind::of_file("manifest.json"), None);
     }
 }

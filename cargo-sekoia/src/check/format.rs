@@ -49,7 +49,7 @@ const BIG_INTEGER: char = '\u{e000}';
 /// leading zero, so Python writes it back as it is).
 pub fn python_dumps(text: &str) -> Result<String, serde_json::Error> {
     let (protected, big) = protect_big_integers(text);
-    let dumped = sekoia_runtime::pyjson::dumps(&serde_json::from_str(&protected)?);
+    let dumped = sekoia_manifest::pyjson::dumps(&serde_json::from_str(&protected)?);
     if !big {
         return Ok(dumped);
     }

@@ -13,18 +13,7 @@ use super::format;
 use super::module::{Module, display, truthy};
 use super::schema::is_valid_draft7;
 
-/// The categories Sekoia accepts.
-pub const CATEGORIES: [&str; 9] = [
-    "Applicative",
-    "Cloud Providers",
-    "Collaboration Tools",
-    "Email",
-    "Endpoint",
-    "Generic",
-    "IAM",
-    "Network",
-    "Threat Intelligence",
-];
+pub use sekoia_manifest::CATEGORIES;
 
 /// Python's `re.match(r"^[a-z]([a-z_.\-]|\d)*$", slug)` (`$` also matches before a final `\n`).
 static SLUG: LazyLock<Regex> =

@@ -18,7 +18,7 @@ pub fn check(module: &mut Module) {
         }
         Language::Python => dockerfile(module),
         Language::Metadata => {
-            let has_components = sekoia_runtime::Kind::ALL
+            let has_components = sekoia_manifest::Kind::ALL
                 .into_iter()
                 .any(|kind| !component::files(&module.dir, kind).is_empty());
             if has_components {

@@ -2,20 +2,19 @@
 //! JSON files are exactly the commands the module binary answers.
 //!
 //! Instead of searching `main.py` for `module.register(...)` calls, the binary is asked: run
-//! with no argument, it lists its registrations (`<kind> <docker_parameters> <name>` a line,
-//! under its `usage:` line). Each JSON file's docker_parameters must be registered with the kind
-//! of its file name, and each registration must have a JSON file. Registering one
-//! docker_parameters twice cannot happen: the binary refuses to start.
+//! with the hidden command `--sekoia-registrations`, it prints its registrations as one JSON
+//! object. Each JSON file's docker_parameters must be registered with the kind of its file
+//! name, and each registration must have a JSON file. Registering one docker_parameters twice
+//! cannot happen: the binary refuses to start.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use sekoia_runtime::Kind;
+use sekoia_manifest::{Kind, REGISTRATIONS_COMMAND, Registration, Registrations};
 
 use super::build;
-use super::component::kind_of;
 use super::module::Module;
 
 /// How long the binary may take to list its registrations.
@@ -23,17 +22,6 @@ const TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Where the errors about the binary are reported: its entry point (Python reports on main.py).
 const ENTRY_POINT: &str = "src/main.rs";
-
-/// One command the binary answers.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Registration {
-    /// Action, trigger or connector.
-    pub kind: Kind,
-    /// The command.
-    pub docker_parameters: String,
-    /// The component name.
-    pub name: String,
-}
 
 /// Why the registrations cannot be listed.
 #[derive(Debug, thiserror::Error)]
@@ -62,7 +50,7 @@ pub enum ListingError {
         /// The first line of its standard error.
         stderr: String,
     },
-    /// Its output is not a listing.
+    /// Its output is not the registrations JSON.
     #[error("cannot read the registrations listed by the module binary {}: {why}", .binary.display())]
     Unreadable {
         /// The binary.
@@ -110,13 +98,14 @@ fn has_package(manifest: &Path) -> bool {
     })
 }
 
-/// Runs the binary without argument, in `dir`, and reads its listing.
+/// Runs the binary with the registrations command, in `dir`, and reads what it prints.
 pub fn list(binary: &Path, dir: &Path) -> Result<Vec<Registration>, ListingError> {
     let run_error = |source| ListingError::Run {
         binary: binary.to_owned(),
         source,
     };
     let mut child = Command::new(binary)
+        .arg(REGISTRATIONS_COMMAND)
         .current_dir(dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -156,7 +145,7 @@ pub fn list(binary: &Path, dir: &Path) -> Result<Vec<Registration>, ListingError
             stderr: stderr.to_owned(),
         });
     }
-    parse_listing(&stdout).map_err(|why| ListingError::Unreadable {
+    parse_registrations(&stdout).map_err(|why| ListingError::Unreadable {
         binary: binary.to_owned(),
         why,
     })
@@ -171,35 +160,18 @@ fn drain(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8
     })
 }
 
-/// Parses what a module binary prints with no argument: a header, a `usage:` line, then
-/// `<kind> <docker_parameters> <name>` lines (the account validator's line is left out).
-pub fn parse_listing(text: &str) -> Result<Vec<Registration>, String> {
-    let mut lines = text.lines();
-    if !lines.by_ref().any(|line| line.starts_with("usage:")) {
-        return Err("its output has no `usage:` line".to_owned());
+/// Reads what a module binary prints for the registrations command.
+pub fn parse_registrations(text: &str) -> Result<Vec<Registration>, String> {
+    let line = text.trim();
+    if !line.starts_with('{') {
+        let first = line.lines().next().unwrap_or("");
+        return Err(format!(
+            "it printed {first:?} instead of its registrations as JSON: is it a sekoia-rs module binary, built with this version of sekoia-runtime?"
+        ));
     }
-    let mut registrations = Vec::new();
-    for line in lines.map(str::trim).filter(|line| !line.is_empty()) {
-        let unexpected = || format!("unexpected line {line:?}");
-        let (kind, rest) = line
-            .split_once(char::is_whitespace)
-            .ok_or_else(unexpected)?;
-        let rest = rest.trim_start();
-        let (docker_parameters, name) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-        let kind = match kind {
-            "action" => Kind::Action,
-            "trigger" => Kind::Trigger,
-            "connector" => Kind::Connector,
-            "validator" => continue,
-            _ => return Err(unexpected()),
-        };
-        registrations.push(Registration {
-            kind,
-            docker_parameters: docker_parameters.to_owned(),
-            name: name.trim().to_owned(),
-        });
-    }
-    Ok(registrations)
+    Registrations::from_json(line)
+        .map(|registrations| registrations.components)
+        .map_err(|e| format!("its registrations are not the JSON expected: {e}"))
 }
 
 /// `an action`, `a trigger`, `a connector`.
@@ -213,7 +185,7 @@ fn with_article(kind: Kind) -> String {
 fn compare(module: &mut Module, registrations: &[Registration]) {
     let mut declared: Vec<(Kind, String)> = Vec::new();
     for (file, docker_parameters) in &module.docker_parameters {
-        if let Some(kind) = kind_of(file)
+        if let Some(kind) = Kind::of_file(file)
             && !declared.contains(&(kind, docker_parameters.clone()))
         {
             declared.push((kind, docker_parameters.clone()));
@@ -255,38 +227,34 @@ fn compare(module: &mut Module, registrations: &[Registration]) {
 mod tests {
     use super::*;
 
-    const LISTING: &str = "TestHTTP 1.0.0 (testhttp): a Sekoia.io module\n\nusage: <binary> <command>, the command being the docker_parameters of a component:\n\naction    Request                        Request URL\ntrigger   NewEntriesTrigger              NewEntriesTrigger\nconnector TesthttpConnector              TesthttpConnector\nvalidator validate_module_configuration  account validator\n";
+    const PRINTED: &str = r#"{"name":"TestHTTP","slug":"testhttp","version":"1.0.0","components":[{"kind":"action","docker_parameters":"Request","name":"Request URL"},{"kind":"trigger","docker_parameters":"NewEntriesTrigger","name":"NewEntriesTrigger"}],"validator":true}
+"#;
+
+    fn registration(kind: Kind, docker_parameters: &str, name: &str) -> Registration {
+        Registration {
+            kind,
+            docker_parameters: docker_parameters.into(),
+            name: name.into(),
+        }
+    }
 
     #[test]
-    fn the_listing_of_a_module_binary_is_parsed() {
-        let registrations = parse_listing(LISTING).unwrap();
+    fn the_registrations_of_a_module_binary_are_read() {
         assert_eq!(
-            registrations,
+            parse_registrations(PRINTED).unwrap(),
             [
-                Registration {
-                    kind: Kind::Action,
-                    docker_parameters: "Request".into(),
-                    name: "Request URL".into()
-                },
-                Registration {
-                    kind: Kind::Trigger,
-                    docker_parameters: "NewEntriesTrigger".into(),
-                    name: "NewEntriesTrigger".into()
-                },
-                Registration {
-                    kind: Kind::Connector,
-                    docker_parameters: "TesthttpConnector".into(),
-                    name: "TesthttpConnector".into()
-                },
+                registration(Kind::Action, "Request", "Request URL"),
+                registration(Kind::Trigger, "NewEntriesTrigger", "NewEntriesTrigger"),
             ]
         );
-        assert_eq!(parse_listing("usage: x\n").unwrap(), []);
-        assert!(parse_listing("hello\n").unwrap_err().contains("usage:"));
+        let old =
+            parse_registrations("TestHTTP 1.0.0 (testhttp): a Sekoia.io module\n").unwrap_err();
         assert!(
-            parse_listing("usage: x\n\nwidget foo Foo\n")
-                .unwrap_err()
-                .contains("widget foo Foo")
+            old.contains("instead of its registrations as JSON"),
+            "{old}"
         );
+        let wrong = parse_registrations(r#"{"components": [{"kind": "widget"}]}"#).unwrap_err();
+        assert!(wrong.contains("not the JSON expected"), "{wrong}");
     }
 
     #[test]
@@ -297,7 +265,11 @@ mod tests {
             ("action_b.json".into(), "b".into()),
             ("trigger_c.json".into(), "c".into()),
         ];
-        let registrations = parse_listing("usage:\naction a A\ntrigger b B\naction d D\n").unwrap();
+        let registrations = [
+            registration(Kind::Action, "a", "A"),
+            registration(Kind::Trigger, "b", "B"),
+            registration(Kind::Action, "d", "D"),
+        ];
         compare(&mut module, &registrations);
         let messages: Vec<&str> = module.problems.iter().map(|p| p.message.as_str()).collect();
         assert_eq!(

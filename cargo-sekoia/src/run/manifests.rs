@@ -2,52 +2,12 @@
 //! secret fields) and one `action_*.json`, `trigger_*.json` or `connector_*.json` per component
 //! (its `docker_parameters`, hence its kind).
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use serde::Deserialize;
 
-/// What a component is, from the name of its manifest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// `action_*.json`: runs once on `arguments`, reports through `PATCH /callback`.
-    Action,
-    /// `trigger_*.json`: runs until stopped on `trigger_configuration`, sends events.
-    Trigger,
-    /// `connector_*.json`: a trigger that pushes events to the intake.
-    Connector,
-}
-
-impl Kind {
-    fn from_file_name(name: &str) -> Option<Kind> {
-        if !name.ends_with(".json") {
-            return None;
-        }
-        [
-            ("action_", Kind::Action),
-            ("trigger_", Kind::Trigger),
-            ("connector_", Kind::Connector),
-        ]
-        .into_iter()
-        .find_map(|(prefix, kind)| name.starts_with(prefix).then_some(kind))
-    }
-
-    /// Runs until stopped (trigger or connector).
-    pub fn is_long_running(self) -> bool {
-        self != Kind::Action
-    }
-}
-
-impl fmt::Display for Kind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Kind::Action => "action",
-            Kind::Trigger => "trigger",
-            Kind::Connector => "connector",
-        })
-    }
-}
+pub use sekoia_manifest::Kind;
 
 /// One component manifest.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,7 +66,7 @@ impl Manifests {
             .filter_map(Result::ok)
             .filter_map(|entry| {
                 let name = entry.file_name().to_str()?.to_owned();
-                let kind = Kind::from_file_name(&name)?;
+                let kind = Kind::of_file(&name)?;
                 Some((name, kind, entry.path()))
             })
             .collect();
@@ -182,17 +142,11 @@ mod tests {
 
     #[test]
     fn kinds_come_from_the_file_names() {
-        assert_eq!(
-            Kind::from_file_name("action_request.json"),
-            Some(Kind::Action)
-        );
-        assert_eq!(Kind::from_file_name("trigger_x.json"), Some(Kind::Trigger));
-        assert_eq!(
-            Kind::from_file_name("connector_x.json"),
-            Some(Kind::Connector)
-        );
-        assert_eq!(Kind::from_file_name("manifest.json"), None);
-        assert_eq!(Kind::from_file_name("action_x.json.bak"), None);
+        assert_eq!(Kind::of_file("action_request.json"), Some(Kind::Action));
+        assert_eq!(Kind::of_file("trigger_x.json"), Some(Kind::Trigger));
+        assert_eq!(Kind::of_file("connector_x.json"), Some(Kind::Connector));
+        assert_eq!(Kind::of_file("manifest.json"), None);
+        assert_eq!(Kind::of_file("action_x.json.bak"), None);
     }
 
     fn manifests() -> Manifests {

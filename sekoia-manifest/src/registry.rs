@@ -5,11 +5,10 @@
 
 use std::fmt;
 
-use crate::descriptor::{ComponentDescriptor, Kind, ModuleDescriptor};
-use crate::manifest::{component_file_name, component_uuid};
-
-/// The command the platform uses to check a module configuration.
-pub const VALIDATE_COMMAND: &str = "validate_module_configuration";
+use crate::descriptor::{ComponentDescriptor, ModuleDescriptor};
+use crate::manifest::component_uuid;
+use crate::names::{VALIDATE_COMMAND, component_file_name};
+use crate::registrations::{Registration, Registrations};
 
 /// The registered module and its components, sorted by kind then name.
 pub struct Registry {
@@ -20,12 +19,19 @@ pub struct Registry {
 }
 
 /// Why a registry cannot be used: every problem found, one a line.
-#[derive(Debug, thiserror::Error)]
-#[error("{}", .problems.join("\n"))]
+#[derive(Debug)]
 pub struct RegistryError {
     /// One sentence a problem.
     pub problems: Vec<String>,
 }
+
+impl fmt::Display for RegistryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.problems.join("\n"))
+    }
+}
+
+impl std::error::Error for RegistryError {}
 
 impl Registry {
     /// Reads what `inventory` collected in this program.
@@ -147,15 +153,39 @@ impl Registry {
             .iter()
             .map(|c| c.identity.docker_parameters)
             .collect();
-        if (self.module.validator)().is_some() {
+        if self.has_validator() {
             commands.push(VALIDATE_COMMAND);
         }
         commands
     }
 
+    /// Whether the module answers the account validator's command.
+    pub fn has_validator(&self) -> bool {
+        (self.module.validator)().is_some()
+    }
+
     /// A table of the components: kind, docker_parameters, name.
     pub fn listing(&self) -> Listing<'_> {
         Listing(self)
+    }
+
+    /// The registrations in the machine-readable form the tools read.
+    pub fn registrations(&self, version: &str) -> Registrations {
+        Registrations {
+            name: self.module.name.to_owned(),
+            slug: self.module.slug.to_owned(),
+            version: version.to_owned(),
+            components: self
+                .components
+                .iter()
+                .map(|c| Registration {
+                    kind: c.kind,
+                    docker_parameters: c.identity.docker_parameters.to_owned(),
+                    name: c.identity.name.to_owned(),
+                })
+                .collect(),
+            validator: self.has_validator(),
+        }
     }
 }
 
@@ -171,7 +201,7 @@ impl fmt::Display for Listing<'_> {
             .map(|c| c.identity.docker_parameters.len())
             .max()
             .unwrap_or(0);
-        let has_validator = (registry.module.validator)().is_some();
+        let has_validator = registry.has_validator();
         let width = if has_validator {
             width.max(VALIDATE_COMMAND.len())
         } else {
@@ -184,7 +214,7 @@ impl fmt::Display for Listing<'_> {
                 c.kind, c.identity.docker_parameters, c.identity.name
             )?;
         }
-        if (registry.module.validator)().is_some() {
+        if has_validator {
             writeln!(
                 f,
                 "{:<9} {:<width$}  account validator",
@@ -193,9 +223,4 @@ impl fmt::Display for Listing<'_> {
         }
         Ok(())
     }
-}
-
-impl Kind {
-    /// Every kind, in manifest order.
-    pub const ALL: [Kind; 3] = [Kind::Action, Kind::Trigger, Kind::Connector];
 }

@@ -1,63 +1,40 @@
-//! `tracing` events from user code become platform log entries.
+//! `tracing` events from user code become the session's log entries.
 //!
-//! The subscriber installed at start-up has two layers: one prints to standard error (the
-//! container's own log), one records platform log entries ([`crate::logs::record`]). Both use
-//! the filter in `SEKOIA_LOG` (the `tracing_subscriber` targets syntax, e.g. `debug` or
-//! `info,my_module=debug`); by default `info`, and `warn` for the HTTP stack.
+//! Each session has its own [`Dispatch`]: the loops run the user's code inside it, and the
+//! module binary also makes it the global default (so tasks the user spawns log there too). Two
+//! sessions in one test process therefore never see each other's entries. The filter is the
+//! `tracing_subscriber` targets syntax (`debug`, `info,my_module=debug`); by default `info`,
+//! and `warn` for the HTTP stack. The binary reads it from `SEKOIA_LOG`.
+
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 use tracing::field::{Field, Visit};
-use tracing::{Event, Subscriber};
+use tracing::{Dispatch, Event, Subscriber};
+use tracing_subscriber::Layer;
 use tracing_subscriber::filter::Targets;
 use tracing_subscriber::layer::{Context, SubscriberExt};
-use tracing_subscriber::util::SubscriberInitExt;
-use tracing_subscriber::{Layer, fmt};
 
-use crate::logs::{self, Level};
+use super::log_book::LogBook;
+use crate::log_entry::Level;
 
-/// The environment variable holding the log filter.
-pub const LOG_FILTER_VAR: &str = "SEKOIA_LOG";
-const DEFAULT_FILTER: &str =
+/// The filter when none is given.
+pub(crate) const DEFAULT_FILTER: &str =
     "info,hyper=warn,hyper_util=warn,reqwest=warn,h2=warn,rustls=warn,tokio=warn";
 
-/// Installs the subscriber (once per process).
-pub(crate) fn install() {
-    let filter: Targets = std::env::var(LOG_FILTER_VAR)
-        .ok()
+/// The dispatch of a session: every enabled event is recorded in `book`.
+///
+/// A filter that does not parse falls back to the default one (the binary warns about it).
+pub(crate) fn dispatch(book: Arc<LogBook>, filter: Option<&str>) -> Dispatch {
+    let filter: Targets = filter
         .and_then(|f| f.parse().ok())
         .unwrap_or_else(|| DEFAULT_FILTER.parse().expect("the default filter parses"));
-    let stderr = fmt::layer()
-        .with_writer(|| ScrubbedStderr(Vec::new()))
-        .with_target(false)
-        .with_ansi(false);
-    let _ = tracing_subscriber::registry()
-        .with(stderr.and_then(PlatformLayer).with_filter(filter))
-        .try_init();
+    let subscriber = tracing_subscriber::registry().with(PlatformLayer(book).with_filter(filter));
+    Dispatch::new(subscriber)
 }
 
-/// Standard error, with secret values redacted: a line is written when the event is complete.
-struct ScrubbedStderr(Vec<u8>);
-
-impl std::io::Write for ScrubbedStderr {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Drop for ScrubbedStderr {
-    fn drop(&mut self) {
-        let text = logs::scrub(&String::from_utf8_lossy(&self.0));
-        let _ = std::io::Write::write_all(&mut std::io::stderr(), text.as_bytes());
-    }
-}
-
-/// Records every event as a platform log entry.
-struct PlatformLayer;
+/// Records every event as a log entry of the session.
+struct PlatformLayer(Arc<LogBook>);
 
 impl<S: Subscriber> Layer<S> for PlatformLayer {
     fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
@@ -69,7 +46,7 @@ impl<S: Subscriber> Layer<S> for PlatformLayer {
         };
         let mut visitor = Fields::default();
         event.record(&mut visitor);
-        logs::record(level, &visitor.message, visitor.context);
+        self.0.record(level, &visitor.message, visitor.context);
     }
 }
 

@@ -1,16 +1,10 @@
-//! Log entries a component sends to the platform, from context helpers and from `tracing`.
-//!
-//! An action gathers them into the `logs` string of its final callback; a trigger or connector
-//! ships them to the logs API ([`crate::log_shipper`]). Every message goes through the secret
-//! scrubber first: a secret value of the module configuration never leaves in a log.
+//! A log entry as the platform receives it: its level, its date in Python's forms, and the
+//! `logs` string of an action's final report.
 
 use std::fmt;
-use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
-
-use crate::log_shipper::LogShipper;
 
 /// The level of a platform log entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -40,6 +34,24 @@ impl Level {
     }
 }
 
+impl std::str::FromStr for Level {
+    type Err = String;
+
+    /// The level of a platform word (`"warning"`...).
+    fn from_str(word: &str) -> Result<Level, String> {
+        [
+            Level::Debug,
+            Level::Info,
+            Level::Warning,
+            Level::Error,
+            Level::Critical,
+        ]
+        .into_iter()
+        .find(|level| level.as_str() == word)
+        .ok_or_else(|| format!("unknown log level `{word}`"))
+    }
+}
+
 impl fmt::Display for Level {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -49,11 +61,11 @@ impl fmt::Display for Level {
 /// One log entry.
 #[derive(Debug, Clone)]
 pub(crate) struct LogEntry {
-    pub date: DateTime<Utc>,
-    pub level: Level,
-    pub message: String,
-    /// Structured fields (tracing fields, `log_with`), written as ` - Context: {json}` by actions.
-    pub context: Map<String, Value>,
+    pub(crate) date: DateTime<Utc>,
+    pub(crate) level: Level,
+    pub(crate) message: String,
+    /// Structured fields (tracing fields), written as ` - Context: {json}` by actions.
+    pub(crate) context: Map<String, Value>,
 }
 
 /// Python's `str(datetime)` of a naive UTC time: `2026-11-27 23:27:20.386533` (no fraction when
@@ -119,95 +131,6 @@ fn python_compact_json(value: &Value) -> String {
     }
 }
 
-/// Where the entries of this process go.
-pub(crate) enum Sink {
-    /// An action: kept for the final callback.
-    Collect(Mutex<Vec<LogEntry>>),
-    /// A trigger or connector: shipped to the logs API.
-    Ship(Arc<LogShipper>),
-}
-
-static SINK: OnceLock<Sink> = OnceLock::new();
-static SECRETS: RwLock<Vec<String>> = RwLock::new(Vec::new());
-
-/// Installs the sink of this process (once; later calls are ignored).
-pub(crate) fn install(sink: Sink) {
-    let _ = SINK.set(sink);
-}
-
-/// Registers secret values to scrub from every message from now on.
-pub(crate) fn add_secrets(values: impl IntoIterator<Item = String>) {
-    let mut secrets = SECRETS.write().unwrap_or_else(|e| e.into_inner());
-    for value in values {
-        // very short values would blank out ordinary words
-        if value.len() >= 4 && !secrets.contains(&value) {
-            secrets.push(value);
-        }
-    }
-    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-}
-
-/// `text` with every known secret value replaced by `[REDACTED]`.
-pub(crate) fn scrub(text: &str) -> String {
-    let secrets = SECRETS.read().unwrap_or_else(|e| e.into_inner());
-    let mut text = text.to_owned();
-    for secret in secrets.iter() {
-        if text.contains(secret.as_str()) {
-            text = text.replace(secret.as_str(), "[REDACTED]");
-        }
-    }
-    text
-}
-
-/// Records an entry: scrubbed, then kept or shipped.
-pub(crate) fn record(level: Level, message: &str, context: Map<String, Value>) {
-    let message = scrub(message);
-    let context = context
-        .into_iter()
-        .map(|(k, v)| (k, scrub_value(v)))
-        .collect();
-    let entry = LogEntry {
-        date: Utc::now(),
-        level,
-        message,
-        context,
-    };
-    match SINK.get() {
-        Some(Sink::Collect(entries)) => entries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(entry),
-        Some(Sink::Ship(shipper)) => shipper.push(entry),
-        None => eprintln!(
-            "{}: {}: {}",
-            python_str(&entry.date),
-            entry.level,
-            entry.message
-        ),
-    }
-}
-
-fn scrub_value(value: Value) -> Value {
-    match value {
-        Value::String(s) => Value::String(scrub(&s)),
-        Value::Array(items) => Value::Array(items.into_iter().map(scrub_value).collect()),
-        Value::Object(map) => {
-            Value::Object(map.into_iter().map(|(k, v)| (k, scrub_value(v))).collect())
-        }
-        other => other,
-    }
-}
-
-/// The entries an action gathered, emptied.
-pub(crate) fn take_collected() -> Vec<LogEntry> {
-    match SINK.get() {
-        Some(Sink::Collect(entries)) => {
-            std::mem::take(&mut *entries.lock().unwrap_or_else(|e| e.into_inner()))
-        }
-        _ => Vec::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,11 +171,5 @@ mod tests {
             action_logs(&entries),
             "2026-11-27 23:27:20.000001: info: noop\n2026-11-27 23:27:20.000001: error: boom - Context: {\"url\": \"http://x\", \"n\": 2}\n"
         );
-    }
-
-    #[test]
-    fn secrets_are_scrubbed() {
-        add_secrets(["hunter22".to_owned(), "abc".to_owned()]);
-        assert_eq!(scrub("token hunter22 and abc"), "token [REDACTED] and abc");
     }
 }

@@ -7,13 +7,15 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
-use tokio::sync::{Notify, watch};
+use tokio::sync::Notify;
+use tokio::time::Instant;
 
-use crate::logs::{Level, LogEntry, python_isoformat};
-use crate::platform::{Platform, PlatformError};
+use super::stop::Stop;
+use crate::log_entry::{Level, LogEntry, python_isoformat};
+use crate::platform::{PlatformApi, PlatformError};
 
 /// Entries that trigger a send.
 pub(crate) const BATCH_SIZE: usize = 50;
@@ -25,7 +27,7 @@ pub(crate) const DEDUP_WINDOW: Duration = Duration::from_secs(60);
 pub(crate) struct LogShipper {
     state: Mutex<State>,
     wake: Notify,
-    platform: Platform,
+    platform: Arc<dyn PlatformApi>,
     /// One send at a time: the final flush waits for the one in flight.
     sending: tokio::sync::Mutex<()>,
 }
@@ -38,7 +40,7 @@ struct State {
 }
 
 impl LogShipper {
-    pub(crate) fn new(platform: Platform) -> Arc<LogShipper> {
+    pub(crate) fn new(platform: Arc<dyn PlatformApi>) -> Arc<LogShipper> {
         Arc::new(LogShipper {
             state: Mutex::new(State::default()),
             wake: Notify::new(),
@@ -89,6 +91,11 @@ impl LogShipper {
         self.wake.notify_one();
     }
 
+    /// The entries waiting to be sent, as they will be.
+    pub(crate) fn pending(&self) -> Vec<Value> {
+        self.state().buffer.iter().map(as_json).collect()
+    }
+
     /// Whether a critical entry was queued.
     pub(crate) fn critical_sent(&self) -> bool {
         self.state().critical_sent
@@ -107,10 +114,7 @@ impl LogShipper {
             if batch.is_empty() {
                 return Ok(());
             }
-            let logs: Vec<Value> = batch
-                .iter()
-                .map(|e| json!({"date": python_isoformat(&e.date), "level": e.level.as_str(), "message": e.message}))
-                .collect();
+            let logs: Vec<Value> = batch.iter().map(as_json).collect();
             if let Err(e) = self.platform.send_logs(&json!({ "logs": logs })).await {
                 let mut state = self.state();
                 let newer = std::mem::replace(&mut state.buffer, batch);
@@ -120,18 +124,15 @@ impl LogShipper {
         }
     }
 
-    /// Flushes on size, urgency or period until `stop` turns true.
-    pub(crate) fn spawn(
-        self: &Arc<Self>,
-        mut stop: watch::Receiver<bool>,
-    ) -> tokio::task::JoinHandle<()> {
+    /// Flushes on size, urgency or period until `stop` is set.
+    pub(crate) fn spawn(self: &Arc<Self>, stop: Stop) -> tokio::task::JoinHandle<()> {
         let shipper = Arc::clone(self);
         tokio::spawn(async move {
             loop {
                 tokio::select! {
                     _ = shipper.wake.notified() => {}
                     _ = tokio::time::sleep(FLUSH_PERIOD) => {}
-                    _ = stop.wait_for(|stopped| *stopped) => return,
+                    _ = stop.stopped() => return,
                 }
                 if let Err(e) = shipper.flush().await {
                     eprintln!("warning: cannot send logs, keeping them for the next attempt: {e}");
@@ -147,7 +148,7 @@ impl LogShipper {
                 Ok(()) => return,
                 Err(e) => {
                     eprintln!("warning: cannot send logs at shutdown: {e}");
-                    tokio::time::sleep(self.platform.retry_unit * 2u32.pow(attempt)).await;
+                    tokio::time::sleep(self.platform.retry_unit() * 2u32.pow(attempt)).await;
                 }
             }
         }
@@ -160,4 +161,9 @@ impl LogShipper {
             );
         }
     }
+}
+
+/// An entry as the logs API receives it.
+fn as_json(entry: &LogEntry) -> Value {
+    json!({"date": python_isoformat(&entry.date), "level": entry.level.as_str(), "message": entry.message})
 }

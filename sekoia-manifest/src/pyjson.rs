@@ -12,7 +12,7 @@ use serde_json::{Number, Value};
 /// ```
 /// let value = serde_json::json!({"name": "Café", "list": [], "n": 1.0});
 /// assert_eq!(
-///     sekoia_runtime::pyjson::dumps(&value),
+///     sekoia_manifest::pyjson::dumps(&value),
 ///     "{\n  \"name\": \"Caf\\u00e9\",\n  \"list\": [],\n  \"n\": 1.0\n}"
 /// );
 /// ```

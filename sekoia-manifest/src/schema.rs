@@ -5,20 +5,19 @@
 //! optional nullable properties `"default": null`, drops Rust-only `format` values (`int64`,
 //! `uint32`, `double`...) and hoists `Secret` fields into a root `"secrets"` list.
 
+use std::fmt;
+
 use schemars::JsonSchema;
 use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value};
 
-/// The marker `Secret<T>` puts on its schema; never left in a manifest.
-pub(crate) const SECRET_MARKER: &str = "x-sekoia-secret";
+/// The marker `Secret<T>` puts on its schema (hoisted into `"secrets"`); never left in a manifest.
+pub const SECRET_MARKER: &str = "x-sekoia-secret";
 
 /// A schema the Sekoia dialect cannot express.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub enum SchemaError {
     /// A `Secret<T>` that is not a top-level field cannot be listed in `"secrets"`.
-    #[error(
-        "`Secret` at `{path}` in `{type_name}` cannot be listed in \"secrets\": only the top-level fields of a configuration or of arguments can be secrets"
-    )]
     NestedSecret {
         /// The Rust type whose schema it is.
         type_name: String,
@@ -26,6 +25,19 @@ pub enum SchemaError {
         path: String,
     },
 }
+
+impl fmt::Display for SchemaError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SchemaError::NestedSecret { type_name, path } => write!(
+                f,
+                "`Secret` at `{path}` in `{type_name}` cannot be listed in \"secrets\": only the top-level fields of a configuration or of arguments can be secrets"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SchemaError {}
 
 /// The schema of `T` as a manifest holds it: the root title is the type name.
 pub fn schema_for<T: JsonSchema>() -> Result<Value, SchemaError> {
@@ -38,7 +50,7 @@ pub fn schema_for<T: JsonSchema>() -> Result<Value, SchemaError> {
 }
 
 /// The `results` of an action or trigger: `()` gives `{}` (no results).
-pub(crate) fn results<T: JsonSchema>() -> Result<Value, SchemaError> {
+pub fn results<T: JsonSchema>() -> Result<Value, SchemaError> {
     let value = schema_for::<T>()?;
     if value.get("type") == Some(&Value::String("null".into())) {
         return Ok(Value::Object(Map::new()));
@@ -88,7 +100,7 @@ fn order_root_keys(root: &mut Map<String, Value>) {
 /// `str.title` upper-cases a letter that follows a non-letter and lower-cases the others.
 ///
 /// ```
-/// use sekoia_runtime::schema::python_title;
+/// use sekoia_manifest::schema::python_title;
 /// assert_eq!(python_title("api_key"), "Api Key");
 /// assert_eq!(python_title("http2xx_count"), "Http2Xx Count");
 /// assert_eq!(python_title("URLValue"), "Urlvalue");

@@ -3,10 +3,13 @@
 //! Field order and file names follow the Python SDK's `generate-files-from-code`; the bytes are
 //! Python's `json.dumps(obj, indent=2)` ([`crate::pyjson`]).
 
+use std::fmt;
+
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::descriptor::{ComponentDescriptor, Kind, ModuleDescriptor};
+use crate::descriptor::{ComponentDescriptor, ModuleDescriptor};
+use crate::names::{Kind, component_file_name};
 use crate::registry::Registry;
 use crate::schema::SchemaError;
 
@@ -22,10 +25,9 @@ pub struct ManifestFile {
 }
 
 /// A manifest that cannot be written.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum ManifestError {
     /// A schema the dialect cannot express.
-    #[error("{what}: {source}")]
     Schema {
         /// Which schema of which item.
         what: String,
@@ -33,28 +35,31 @@ pub enum ManifestError {
         source: SchemaError,
     },
     /// A connector whose configuration lacks `intake_key`.
-    #[error(
-        "connector {origin}: its configuration has no `intake_key` property; flatten a `DefaultConnectorConfiguration` into it (`#[serde(flatten)] pub intake: DefaultConnectorConfiguration`) or use it as `type Configuration`"
-    )]
     ConnectorWithoutIntakeKey {
         /// Which connector.
         origin: String,
     },
 }
 
-/// `<kind>_<name lower-cased, spaces to _>.json`, the Python SDK's rule.
-///
-/// ```
-/// use sekoia_runtime::Kind;
-/// use sekoia_runtime::manifest::component_file_name;
-/// assert_eq!(component_file_name(Kind::Action, "Request URL"), "action_request_url.json");
-/// ```
-pub fn component_file_name(kind: Kind, name: &str) -> String {
-    format!(
-        "{}_{}.json",
-        kind.as_str(),
-        name.to_lowercase().replace(' ', "_")
-    )
+impl fmt::Display for ManifestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ManifestError::Schema { what, source } => write!(f, "{what}: {source}"),
+            ManifestError::ConnectorWithoutIntakeKey { origin } => write!(
+                f,
+                "connector {origin}: its configuration has no `intake_key` property; flatten a `DefaultConnectorConfiguration` into it (`#[serde(flatten)] pub intake: DefaultConnectorConfiguration`) or use it as `type Configuration`"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ManifestError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ManifestError::Schema { source, .. } => Some(source),
+            ManifestError::ConnectorWithoutIntakeKey { .. } => None,
+        }
+    }
 }
 
 /// The component's uuid: pinned, else `uuid5(module uuid, name)` as the Python generator does.
@@ -69,7 +74,7 @@ pub fn component_uuid(module: &ModuleDescriptor, component: &ComponentDescriptor
 ///
 /// ```
 /// assert_eq!(
-///     sekoia_runtime::manifest::uuid5("7cf9ccf6-e20a-4e53-bd77-3c19cdc94154", "Sample Action"),
+///     sekoia_manifest::uuid5("7cf9ccf6-e20a-4e53-bd77-3c19cdc94154", "Sample Action"),
 ///     "99cd853b-c0f9-5385-90e8-5a6deb576c4c"
 /// );
 /// ```

@@ -8,6 +8,9 @@
 //! Both roots can be moved for tests and local runs:
 //! - `SEKOIA_CONFIG_ROOT` replaces `/symphony` (the configuration files);
 //! - `SEKOIA_DATA_ROOT` replaces `/symphony_data` (files exchanged with playbooks).
+//!
+//! Reading the environment is the entry point's business: [`Sources::from_env`] is called once,
+//! there; everything else receives the sources.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -16,14 +19,9 @@ use base64::Engine;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-/// The default directory of configuration files.
-pub const DEFAULT_CONFIG_ROOT: &str = "/symphony";
-/// The default data directory.
-pub const DEFAULT_DATA_ROOT: &str = "/symphony_data";
-/// The environment variable that moves the configuration root.
-pub const CONFIG_ROOT_VAR: &str = "SEKOIA_CONFIG_ROOT";
-/// The environment variable that moves the data root.
-pub const DATA_ROOT_VAR: &str = "SEKOIA_DATA_ROOT";
+use sekoia_manifest::environment::{
+    CONFIG_ROOT_VAR, DATA_ROOT_VAR, DEFAULT_CONFIG_ROOT, DEFAULT_DATA_ROOT,
+};
 
 /// A configuration value that is missing or cannot be used. The message says which value,
 /// where it was looked for and why it was refused; it never quotes the value itself.
@@ -97,56 +95,52 @@ fn at(path: &str) -> String {
 
 /// The configuration sources of one run.
 #[derive(Debug, Clone)]
-pub struct Config {
+pub(crate) struct Sources {
     root: PathBuf,
     data_root: PathBuf,
 }
 
 /// A raw value and where it came from.
 #[derive(Debug, Clone)]
-pub struct Raw {
+pub(crate) struct Raw {
     /// The text.
-    pub text: String,
+    pub(crate) text: String,
     /// `file /symphony/token` or `environment variable TOKEN`.
-    pub origin: String,
+    pub(crate) origin: String,
     from_env: bool,
 }
 
-impl Config {
+impl Sources {
     /// The roots given by `SEKOIA_CONFIG_ROOT` and `SEKOIA_DATA_ROOT`, else the platform's.
-    pub fn from_env() -> Config {
+    pub(crate) fn from_env() -> Sources {
         let var = |name: &str, default: &str| {
             std::env::var_os(name)
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from)
                 .unwrap_or_else(|| PathBuf::from(default))
         };
-        Config {
+        Sources {
             root: var(CONFIG_ROOT_VAR, DEFAULT_CONFIG_ROOT),
             data_root: var(DATA_ROOT_VAR, DEFAULT_DATA_ROOT),
         }
     }
 
     /// Explicit roots.
-    pub fn new(root: impl Into<PathBuf>, data_root: impl Into<PathBuf>) -> Config {
-        Config {
+    #[cfg(test)]
+    pub(crate) fn new(root: impl Into<PathBuf>, data_root: impl Into<PathBuf>) -> Sources {
+        Sources {
             root: root.into(),
             data_root: data_root.into(),
         }
     }
 
-    /// The directory of configuration files.
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
     /// The data directory shared with playbooks.
-    pub fn data_root(&self) -> &Path {
+    pub(crate) fn data_root(&self) -> &Path {
         &self.data_root
     }
 
     /// The raw text of `name`, or `None` when neither source has it.
-    pub fn raw(&self, name: &str) -> Result<Option<Raw>, ConfigError> {
+    pub(crate) fn raw(&self, name: &str) -> Result<Option<Raw>, ConfigError> {
         let file = self.root.join(name);
         match std::fs::read_to_string(&file) {
             Ok(text) => {
@@ -177,17 +171,17 @@ impl Config {
     }
 
     /// A text value (token, URLs), trimmed of surrounding white space; `None` when absent.
-    pub fn text(&self, name: &str) -> Result<Option<String>, ConfigError> {
+    pub(crate) fn text(&self, name: &str) -> Result<Option<String>, ConfigError> {
         Ok(self.raw(name)?.map(|raw| raw.text.trim().to_owned()))
     }
 
     /// A text value that must be there.
-    pub fn require_text(&self, name: &str) -> Result<String, ConfigError> {
+    pub(crate) fn require_text(&self, name: &str) -> Result<String, ConfigError> {
         self.text(name)?.ok_or_else(|| self.missing(name))
     }
 
     /// A port number; `default` when absent.
-    pub fn port(&self, name: &str, default: u16) -> Result<u16, ConfigError> {
+    pub(crate) fn port(&self, name: &str, default: u16) -> Result<u16, ConfigError> {
         match self.raw(name)? {
             None => Ok(default),
             Some(raw) => raw.text.trim().parse().map_err(|_| ConfigError::NotA {
@@ -200,7 +194,7 @@ impl Config {
     }
 
     /// A JSON value; `None` when absent. Environment variables may hold base64-encoded JSON.
-    pub fn json(&self, name: &str) -> Result<Option<(Value, String)>, ConfigError> {
+    pub(crate) fn json(&self, name: &str) -> Result<Option<(Value, String)>, ConfigError> {
         let Some(raw) = self.raw(name)? else {
             return Ok(None);
         };
@@ -227,7 +221,8 @@ impl Config {
     }
 
     /// A JSON value deserialized into `T`; errors name the field path.
-    pub fn typed<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, ConfigError> {
+    #[cfg(test)]
+    pub(crate) fn typed<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, ConfigError> {
         match self.json(name)? {
             None => Ok(None),
             Some((value, origin)) => decode(name, &origin, value).map(Some),
@@ -243,7 +238,7 @@ impl Config {
 }
 
 /// Deserializes `value` into `T`, naming the failing field path.
-pub fn decode<T: DeserializeOwned>(
+pub(crate) fn decode<T: DeserializeOwned>(
     name: &str,
     origin: &str,
     value: Value,
@@ -264,12 +259,12 @@ pub fn decode<T: DeserializeOwned>(
 mod tests {
     use super::*;
 
-    fn config_with(files: &[(&str, &str)]) -> (tempfile::TempDir, Config) {
+    fn config_with(files: &[(&str, &str)]) -> (tempfile::TempDir, Sources) {
         let dir = tempfile::tempdir().unwrap();
         for (name, text) in files {
             std::fs::write(dir.path().join(name), text).unwrap();
         }
-        let config = Config::new(dir.path(), dir.path());
+        let config = Sources::new(dir.path(), dir.path());
         (dir, config)
     }
 
