@@ -341,3 +341,291 @@ fn path_text(path: &syn::Path) -> String {
         .collect::<Vec<_>>()
         .join("::")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    fn module(tokens: TokenStream) -> (ModuleArgs, Vec<String>) {
+        let mut cx = Ctxt::default();
+        let args = ModuleArgs::parse(tokens, &mut cx);
+        (args, cx.messages())
+    }
+
+    fn component(kind: Kind, tokens: TokenStream) -> (ComponentArgs, Vec<String>) {
+        let mut cx = Ctxt::default();
+        let args = ComponentArgs::parse(kind, tokens, &mut cx);
+        (args, cx.messages())
+    }
+
+    fn value(attr: &Attr<LitStr>) -> Option<String> {
+        attr.get().map(LitStr::value)
+    }
+
+    #[test]
+    fn every_module_argument_is_read() {
+        let (args, errors) = module(quote! {
+            name = "Test", slug = "test", uuid = "5f2b0b2e-6c6a-4b43-9b7e-0c1d2e3f4a5b",
+            categories = ["Generic", "Network"], description = "A test module",
+        });
+        assert_eq!(errors, Vec::<String>::new());
+        assert_eq!(value(&args.name).as_deref(), Some("Test"));
+        assert_eq!(value(&args.slug).as_deref(), Some("test"));
+        assert_eq!(
+            value(&args.uuid).as_deref(),
+            Some("5f2b0b2e-6c6a-4b43-9b7e-0c1d2e3f4a5b")
+        );
+        let categories: Vec<String> = args
+            .categories
+            .get()
+            .unwrap()
+            .iter()
+            .map(LitStr::value)
+            .collect();
+        assert_eq!(categories, ["Generic", "Network"]);
+        assert_eq!(value(&args.description).as_deref(), Some("A test module"));
+        assert_eq!(
+            args.categories.tokens().to_string(),
+            quote!(["Generic", "Network"]).to_string()
+        );
+        assert!(!args.seen.lacks(&args.name));
+    }
+
+    #[test]
+    fn every_component_argument_is_read() {
+        for kind in [Kind::Action, Kind::Trigger, Kind::Connector] {
+            let (args, errors) = component(
+                kind,
+                quote! {
+                    name = "Ping", description = "Pings a host",
+                    uuid = "429e8715-fdde-4064-b8e8-96e408917d2f", docker_parameters = "ping",
+                    slug = "ping"
+                },
+            );
+            assert_eq!(errors, Vec::<String>::new());
+            assert_eq!(value(&args.name).as_deref(), Some("Ping"));
+            assert_eq!(value(&args.description).as_deref(), Some("Pings a host"));
+            assert_eq!(
+                value(&args.uuid).as_deref(),
+                Some("429e8715-fdde-4064-b8e8-96e408917d2f")
+            );
+            assert_eq!(value(&args.docker_parameters).as_deref(), Some("ping"));
+            assert_eq!(value(&args.slug).as_deref(), Some("ping"));
+        }
+    }
+
+    /// Each listed key has its arm: written without a value, it is known, and its value missing.
+    #[test]
+    fn every_listed_key_is_taken() {
+        for key in MODULE_KEYS {
+            let ident = Ident::new(key.as_str(), proc_macro2::Span::call_site());
+            let (_, errors) = module(quote!(#ident));
+            assert_eq!(errors.len(), 1, "{key}: {errors:?}");
+            assert!(errors[0].contains("needs a value"), "{key}: {errors:?}");
+        }
+        for kind in [Kind::Action, Kind::Trigger, Kind::Connector] {
+            for key in COMPONENT_KEYS {
+                let ident = Ident::new(key.as_str(), proc_macro2::Span::call_site());
+                let (_, errors) = component(kind, quote!(#ident));
+                assert_eq!(errors.len(), 1, "{key}: {errors:?}");
+                assert!(errors[0].contains("needs a value"), "{key}: {errors:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn no_arguments_lack_the_required_ones() {
+        let (args, errors) = module(TokenStream::new());
+        assert!(errors.is_empty());
+        assert!(args.seen.lacks(&args.name));
+        assert!(args.seen.lacks(&args.categories));
+        assert!(args.name.get().is_none());
+        assert!(args.name.tokens().is_empty());
+    }
+
+    #[test]
+    fn a_duplicate_is_reported_and_the_first_value_kept() {
+        let (args, errors) = module(quote!(name = "First", slug = "test", name = "Second"));
+        assert_eq!(errors, ["duplicate #[module] argument `name`"]);
+        assert_eq!(value(&args.name).as_deref(), Some("First"));
+
+        let (args, errors) = component(
+            Kind::Action,
+            quote!(uuid = "429e8715-fdde-4064-b8e8-96e408917d2f", uuid = "1234"),
+        );
+        assert_eq!(errors, ["duplicate #[action] argument `uuid`"]);
+        assert_eq!(
+            value(&args.uuid).as_deref(),
+            Some("429e8715-fdde-4064-b8e8-96e408917d2f")
+        );
+    }
+
+    #[test]
+    fn a_duplicate_counts_a_refused_first_value() {
+        let (args, errors) = component(Kind::Trigger, quote!(name, name = "Second"));
+        assert_eq!(
+            errors,
+            [
+                "#[trigger] argument `name` needs a value: `name = \"...\"`",
+                "duplicate #[trigger] argument `name`",
+            ]
+        );
+        assert!(args.name.is_written());
+        assert!(args.name.get().is_none());
+    }
+
+    #[test]
+    fn an_unknown_key_is_reported_with_the_key_meant() {
+        let (args, errors) = module(quote!(nam = "Test", slug = "test"));
+        assert_eq!(
+            errors,
+            [
+                "unknown #[module] argument `nam`; did you mean `name`? expected one of `name`, `slug`, `uuid`, `categories`, `description`"
+            ]
+        );
+        // the misspelt key is not reported missing as well
+        assert!(!args.seen.lacks(&args.name));
+        assert!(!args.seen.lacks(&args.slug));
+        assert!(args.seen.lacks(&args.uuid));
+    }
+
+    #[test]
+    fn an_unknown_key_is_reported_once_whatever_its_form() {
+        for tokens in [quote!(timeout), quote!(timeout = 30), quote!(timeout(30))] {
+            let (_, errors) = component(Kind::Action, tokens);
+            assert_eq!(
+                errors,
+                [
+                    "unknown #[action] argument `timeout`; expected one of `name`, `description`, `uuid`, `docker_parameters`, `slug`"
+                ]
+            );
+        }
+    }
+
+    #[test]
+    fn a_trait_item_written_as_an_argument_is_pointed_to_the_impl() {
+        let (_, errors) = component(Kind::Action, quote!(results = Pong));
+        assert_eq!(
+            errors,
+            [
+                "unknown #[action] argument `results`; it is not an argument but part of the trait impl: write `type Results = ...;` in `impl Action for ...`"
+            ]
+        );
+        let (_, errors) = component(Kind::Connector, quote!(seconds_without_events = 60));
+        assert_eq!(
+            errors,
+            [
+                "unknown #[connector] argument `seconds_without_events`; it is not an argument but part of the trait impl: write `const SECONDS_WITHOUT_EVENTS: u64 = ...;` in `impl Connector for ...`"
+            ]
+        );
+        let (_, errors) = module(quote!(version = "1.0"));
+        assert_eq!(
+            errors,
+            [
+                "unknown #[module] argument `version`; the module version is the `version` of the module's Cargo.toml"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_value_that_is_not_a_string_literal_is_refused() {
+        let (args, errors) = module(quote!(name = Test, uuid = 42));
+        assert_eq!(
+            errors,
+            [
+                "#[module] `name` must be a string literal: `name = \"...\"`",
+                "#[module] `uuid` must be a string literal: `uuid = \"...\"`",
+            ]
+        );
+        assert!(args.name.is_written() && args.name.get().is_none());
+        assert!(!args.seen.lacks(&args.uuid));
+    }
+
+    #[test]
+    fn a_key_without_a_value_is_refused() {
+        let (args, errors) = component(Kind::Connector, quote!(name, slug = "events"));
+        assert_eq!(
+            errors,
+            ["#[connector] argument `name` needs a value: `name = \"...\"`"]
+        );
+        assert!(args.name.get().is_none());
+        assert_eq!(value(&args.slug).as_deref(), Some("events"));
+
+        let (_, errors) = module(quote!(categories));
+        assert_eq!(
+            errors,
+            ["#[module] argument `categories` needs a value: `categories = [\"Network\"]`"]
+        );
+    }
+
+    #[test]
+    fn a_key_with_parentheses_is_refused() {
+        let (args, errors) = component(Kind::Action, quote!(name("Ping")));
+        assert_eq!(
+            errors,
+            ["#[action] argument `name` is written `name = ...`, not `name(...)`"]
+        );
+        assert!(args.name.is_written() && args.name.get().is_none());
+    }
+
+    #[test]
+    fn categories_are_a_list_of_string_literals() {
+        let (args, errors) = module(quote!(categories = "Network"));
+        assert_eq!(
+            errors,
+            ["#[module] `categories` must be a list of strings: `categories = [\"Network\"]`"]
+        );
+        assert!(args.categories.get().is_none());
+
+        let (args, errors) = module(quote!(categories = ["Network", Generic, 3]));
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors
+                .iter()
+                .all(|e| e.contains("must be a list of strings"))
+        );
+        assert!(args.categories.get().is_none());
+
+        // an empty list is read: whether it may be empty is for `valid`
+        let (args, errors) = module(quote!(categories = []));
+        assert!(errors.is_empty());
+        assert_eq!(args.categories.get().map(Vec::len), Some(0));
+        assert_eq!(args.categories.tokens().to_string(), quote!([]).to_string());
+    }
+
+    #[test]
+    fn a_key_of_several_words_is_refused() {
+        let (_, errors) = module(quote!(sekoia::name = "Test"));
+        assert_eq!(errors, ["expected a single word before `=` in #[module]"]);
+        let (_, errors) = component(Kind::Action, quote!(sekoia::name));
+        assert_eq!(
+            errors,
+            ["#[action] argument `sekoia::name` needs a value: `sekoia::name = \"...\"`"]
+        );
+    }
+
+    #[test]
+    fn unreadable_arguments_are_one_error_and_nothing_missing() {
+        let (args, errors) = module(quote!(name = "Test" slug = "test"));
+        assert_eq!(
+            errors,
+            [
+                "cannot read the #[module] arguments: expected `,`; write them as `key = \"value\"` pairs separated by commas"
+            ]
+        );
+        assert!(!args.seen.lacks(&args.name));
+        assert!(!args.seen.lacks(&args.uuid));
+        assert!(args.name.get().is_none());
+    }
+
+    #[test]
+    fn every_mistake_is_reported_in_one_pass() {
+        let (args, errors) = module(quote! {
+            name = "Test", nam = "Again", slug, uuid = 42, categories = "Generic",
+            description("A module"), name = "Again"
+        });
+        assert_eq!(errors.len(), 6, "{errors:?}");
+        assert_eq!(value(&args.name).as_deref(), Some("Test"));
+    }
+}

@@ -359,6 +359,68 @@ mod tests {
         }
     }
 
+    fn check_module(args: proc_macro2::TokenStream) -> (ModuleSpec, Vec<String>) {
+        let mut cx = Ctxt::default();
+        let args = ModuleArgs::parse(args, &mut cx);
+        let item: ItemStruct = syn::parse_quote! {
+            /// A test module
+            pub struct TestModule {}
+        };
+        let spec = module(&args, &item, &mut cx);
+        (spec, cx.messages())
+    }
+
+    #[test]
+    fn a_module_spec_takes_the_checked_values() {
+        let (spec, errors) = check_module(quote::quote! {
+            name = "Test", slug = "test", uuid = "5F2B0B2E6C6A4B439B7E0C1D2E3F4A5B",
+            categories = ["Network", "Generic"]
+        });
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(spec.name, "Test");
+        assert_eq!(spec.uuid, "5f2b0b2e-6c6a-4b43-9b7e-0c1d2e3f4a5b");
+        assert_eq!(spec.categories, ["Network", "Generic"]);
+        assert_eq!(spec.description, "A test module");
+    }
+
+    #[test]
+    fn missing_module_arguments_leave_out_those_already_reported() {
+        let (_, errors) = check_module(quote::quote!(nam = "Test", slug));
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert_eq!(
+            errors[2],
+            "#[module] needs `uuid = \"...\"` and `categories = [\"...\"]`"
+        );
+    }
+
+    #[test]
+    fn values_are_checked_once_read() {
+        let (_, errors) = check_module(quote::quote! {
+            name = " ", slug = "Test", uuid = "1234", categories = [], description = ""
+        });
+        assert_eq!(errors.len(), 5, "{errors:?}");
+        assert_eq!(errors[0], "#[module] `name` must not be empty");
+        assert!(errors[1].starts_with("#[module] `slug` \"Test\" is not a valid slug"));
+        assert!(errors[2].starts_with("#[module] `uuid` is not a valid UUID"));
+        assert!(errors[3].starts_with("#[module] `categories` must not be empty"));
+        assert_eq!(errors[4], "#[module] `description` must not be empty");
+    }
+
+    #[test]
+    fn component_values_default_to_the_struct() {
+        let mut cx = Ctxt::default();
+        let args = ComponentArgs::parse(Kind::Trigger, proc_macro2::TokenStream::new(), &mut cx);
+        let item: ItemStruct = syn::parse_quote!(
+            pub struct NewEntries;
+        );
+        let spec = component(Kind::Trigger, &args, &item, &mut cx);
+        assert!(cx.messages().is_empty());
+        assert_eq!(spec.name, "NewEntries");
+        assert_eq!(spec.description, "NewEntries");
+        assert_eq!(spec.docker_parameters, "NewEntries");
+        assert!(spec.uuid.is_none() && spec.slug.is_none() && spec.unit);
+    }
+
     #[test]
     fn missing_arguments_read_as_a_list() {
         assert_eq!(and_list(&["a"]), "a");
