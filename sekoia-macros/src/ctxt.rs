@@ -25,6 +25,12 @@ impl Ctxt {
         self.errors.push(error);
     }
 
+    /// The messages so far, in order.
+    #[cfg(test)]
+    pub fn messages(&self) -> Vec<String> {
+        self.errors.iter().map(ToString::to_string).collect()
+    }
+
     /// `compile_error!`s for every error, or `None` when there were none.
     pub fn into_compile_errors(self) -> Option<TokenStream> {
         if self.errors.is_empty() {

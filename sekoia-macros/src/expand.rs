@@ -5,14 +5,14 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::Item;
 
-use crate::attr::parse_args;
+use crate::attr::{ComponentArgs, ModuleArgs};
 use crate::ctxt::Ctxt;
 use crate::valid::{self, Kind};
 
 /// `#[module(...)]`
 pub fn module(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut cx = Ctxt::default();
-    let args = parse_args("module", args, &mut cx);
+    let args = ModuleArgs::parse(args, &mut cx);
     let parsed: Item = match syn::parse2(item.clone()) {
         Ok(parsed) => parsed,
         Err(e) => return with_errors(item, e.to_compile_error()),
@@ -76,7 +76,7 @@ pub fn module(args: TokenStream, item: TokenStream) -> TokenStream {
 pub fn component(kind: Kind, args: TokenStream, item: TokenStream) -> TokenStream {
     let attribute = kind.attribute();
     let mut cx = Ctxt::default();
-    let args = parse_args(attribute, args, &mut cx);
+    let args = ComponentArgs::parse(kind, args, &mut cx);
     let parsed: Item = match syn::parse2(item.clone()) {
         Ok(parsed) => parsed,
         Err(e) => return with_errors(item, e.to_compile_error()),

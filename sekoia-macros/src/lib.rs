@@ -2,9 +2,10 @@
 //! `#[connector]`. Use them through `sekoia_runtime` (its prelude re-exports them); this crate is
 //! an implementation detail.
 //!
-//! Each macro parses its arguments ([`attr`]), checks them and the item ([`valid`]), collecting
-//! every error ([`ctxt`]), and writes the registration ([`expand`]). On error the user's item is
-//! still emitted unchanged, with all the errors, so the rest of the crate keeps type-checking.
+//! Each macro reads its arguments into typed structs ([`attr`], keywords in [`symbol`]), checks
+//! their values and the item ([`valid`]), collecting every error ([`ctxt`]), and writes the
+//! registration ([`expand`]). On error the user's item is still emitted unchanged, with all the
+//! errors, so the rest of the crate keeps type-checking.
 
 use proc_macro::TokenStream;
 
@@ -12,6 +13,7 @@ mod attr;
 mod ctxt;
 mod expand;
 mod suggest;
+mod symbol;
 mod valid;
 
 /// See `sekoia_runtime::module`.

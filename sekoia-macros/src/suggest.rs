@@ -1,6 +1,7 @@
 //! What to tell an author who wrote an argument the attribute does not know: the argument they
 //! probably meant, or where that item really goes.
 
+use crate::symbol::Symbol;
 use crate::valid::Kind;
 
 /// What to say of an unknown argument, and the key it was probably meant to be.
@@ -8,8 +9,8 @@ pub fn unknown_argument(
     attribute: &str,
     kind: Option<Kind>,
     key: &str,
-    keys: &[&'static str],
-) -> (String, Option<&'static str>) {
+    keys: &[Symbol],
+) -> (String, Option<Symbol>) {
     let unknown = format!("unknown #[{attribute}] argument `{key}`");
     if let Some(hint) = kind.and_then(|kind| trait_item_hint(kind, key)) {
         return (format!("{unknown}; {hint}"), None);
@@ -58,10 +59,10 @@ fn trait_item_hint(kind: Kind, key: &str) -> Option<String> {
 }
 
 /// The key `key` is most likely a misspelling of, if any.
-fn closest(key: &str, keys: &[&'static str]) -> Option<&'static str> {
+fn closest(key: &str, keys: &[Symbol]) -> Option<Symbol> {
     let limit = (key.chars().count() / 3).max(1);
     keys.iter()
-        .map(|k| (edit_distance(key, k), *k))
+        .map(|k| (edit_distance(key, k.as_str()), *k))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
@@ -84,16 +85,16 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::valid::{COMPONENT_KEYS, MODULE_KEYS};
+    use crate::symbol::{CATEGORIES, COMPONENT_KEYS, DOCKER_PARAMETERS, MODULE_KEYS, NAME, UUID};
 
     #[test]
     fn misspelt_keys_are_recognised() {
-        assert_eq!(closest("nam", MODULE_KEYS), Some("name"));
-        assert_eq!(closest("catgories", MODULE_KEYS), Some("categories"));
-        assert_eq!(closest("uid", COMPONENT_KEYS), Some("uuid"));
+        assert_eq!(closest("nam", MODULE_KEYS), Some(NAME));
+        assert_eq!(closest("catgories", MODULE_KEYS), Some(CATEGORIES));
+        assert_eq!(closest("uid", COMPONENT_KEYS), Some(UUID));
         assert_eq!(
             closest("docker_parameter", COMPONENT_KEYS),
-            Some("docker_parameters")
+            Some(DOCKER_PARAMETERS)
         );
         assert_eq!(closest("colour", MODULE_KEYS), None);
         assert_eq!(closest("timeout", COMPONENT_KEYS), None);

@@ -1,11 +1,12 @@
-//! Checks the attribute arguments and the item, producing what `expand` needs.
+//! Checks the values of the attribute arguments, and the item, producing what `expand` needs.
 
 use proc_macro2::Span;
-use syn::{Expr, ExprArray, ExprLit, Fields, Item, ItemStruct, Lit, LitStr};
+use proc_macro2::TokenStream;
+use syn::{Expr, ExprLit, Fields, Item, ItemStruct, Lit, LitStr};
 
-use crate::attr::Args;
+use crate::attr::{ComponentArgs, ModuleArgs};
 use crate::ctxt::Ctxt;
-use crate::suggest::unknown_argument;
+use crate::symbol::{DESCRIPTION, NAME, Symbol};
 
 /// The module categories Sekoia accepts.
 pub const CATEGORIES: &[&str] = &[
@@ -48,10 +49,6 @@ impl Kind {
         }
     }
 }
-
-pub(crate) const MODULE_KEYS: &[&str] = &["name", "slug", "uuid", "categories", "description"];
-pub(crate) const COMPONENT_KEYS: &[&str] =
-    &["name", "description", "uuid", "docker_parameters", "slug"];
 
 /// A checked `#[module(...)]`.
 pub struct ModuleSpec {
@@ -105,8 +102,7 @@ pub fn the_struct<'a>(attribute: &str, item: &'a Item, cx: &mut Ctxt) -> Option<
 }
 
 /// Checks `#[module(...)]` on `item`.
-pub fn module(args: &Args, item: &ItemStruct, cx: &mut Ctxt) -> ModuleSpec {
-    let known = known_args("module", None, args, MODULE_KEYS, cx);
+pub fn module(args: &ModuleArgs, item: &ItemStruct, cx: &mut Ctxt) -> ModuleSpec {
     if !matches!(item.fields, Fields::Named(_)) {
         cx.error_spanned_by(
             &item.ident,
@@ -117,37 +113,33 @@ pub fn module(args: &Args, item: &ItemStruct, cx: &mut Ctxt) -> ModuleSpec {
             ),
         );
     }
-    let name = known
-        .get("name")
-        .and_then(|v| string("module", "name", v, cx));
-    let name = name.and_then(|n| non_empty("module", "name", n, cx));
-    let slug = known
-        .get("slug")
-        .and_then(|v| string("module", "slug", v, cx));
-    let slug = slug.and_then(|s| checked_slug("module", s, cx));
-    let uuid = known
-        .get("uuid")
-        .and_then(|v| string("module", "uuid", v, cx));
-    let uuid = uuid.and_then(|u| checked_uuid("module", u, cx));
-    let categories = known.get("categories").and_then(|v| categories(v, cx));
-    let description = known
-        .get("description")
-        .and_then(|v| string("module", "description", v, cx));
-    let description = match description {
-        Some(d) => non_empty("module", "description", d, cx),
+    let name = args
+        .name
+        .get()
+        .and_then(|n| non_empty("module", NAME, n, cx));
+    let slug = args.slug.get().and_then(|s| checked_slug("module", s, cx));
+    let uuid = args.uuid.get().and_then(|u| checked_uuid("module", u, cx));
+    let categories = args
+        .categories
+        .get()
+        .and_then(|c| categories(c, args.categories.tokens(), cx));
+    let description = match args.description.get() {
+        Some(d) => non_empty("module", DESCRIPTION, d, cx),
         None => doc_comment(&item.attrs),
     };
     // one error for everything missing; nothing when the arguments were unreadable, or for a key
     // already reported (misspelt, or without a value)
     let missing: Vec<&str> = [
-        ("name", "`name = \"...\"`"),
-        ("slug", "`slug = \"...\"`"),
-        ("uuid", "`uuid = \"...\"`"),
-        ("categories", "`categories = [\"...\"]`"),
+        (args.seen.lacks(&args.name), "`name = \"...\"`"),
+        (args.seen.lacks(&args.slug), "`slug = \"...\"`"),
+        (args.seen.lacks(&args.uuid), "`uuid = \"...\"`"),
+        (
+            args.seen.lacks(&args.categories),
+            "`categories = [\"...\"]`",
+        ),
     ]
     .into_iter()
-    .filter(|(key, _)| args.readable && !known.mentioned(key))
-    .map(|(_, example)| example)
+    .filter_map(|(lacks, example)| lacks.then_some(example))
     .collect();
     if !missing.is_empty() {
         cx.error_at(
@@ -166,36 +158,25 @@ pub fn module(args: &Args, item: &ItemStruct, cx: &mut Ctxt) -> ModuleSpec {
 }
 
 /// Checks `#[action(...)]` (or trigger, connector) on `item`.
-pub fn component(kind: Kind, args: &Args, item: &ItemStruct, cx: &mut Ctxt) -> ComponentSpec {
+pub fn component(
+    kind: Kind,
+    args: &ComponentArgs,
+    item: &ItemStruct,
+    cx: &mut Ctxt,
+) -> ComponentSpec {
     let attribute = kind.attribute();
-    let known = known_args(attribute, Some(kind), args, COMPONENT_KEYS, cx);
     let struct_name = item.ident.to_string();
-    let name = match known
-        .get("name")
-        .and_then(|v| string(attribute, "name", v, cx))
-    {
-        Some(n) => non_empty(attribute, "name", n, cx),
+    let name = match args.name.get() {
+        Some(n) => non_empty(attribute, NAME, n, cx),
         None => Some(struct_name.clone()),
     };
-    let description = match known
-        .get("description")
-        .and_then(|v| string(attribute, "description", v, cx))
-    {
-        Some(d) => non_empty(attribute, "description", d, cx),
+    let description = match args.description.get() {
+        Some(d) => non_empty(attribute, DESCRIPTION, d, cx),
         None => doc_comment(&item.attrs),
     };
-    let uuid = known
-        .get("uuid")
-        .and_then(|v| string(attribute, "uuid", v, cx))
-        .and_then(|u| checked_uuid(attribute, u, cx));
-    let slug = known
-        .get("slug")
-        .and_then(|v| string(attribute, "slug", v, cx))
-        .and_then(|s| checked_slug(attribute, s, cx));
-    let docker_parameters = match known
-        .get("docker_parameters")
-        .and_then(|v| string(attribute, "docker_parameters", v, cx))
-    {
+    let uuid = args.uuid.get().and_then(|u| checked_uuid(attribute, u, cx));
+    let slug = args.slug.get().and_then(|s| checked_slug(attribute, s, cx));
+    let docker_parameters = match args.docker_parameters.get() {
         Some(d) => checked_docker_parameters(attribute, d, cx),
         None => Some(struct_name.clone()),
     };
@@ -210,58 +191,6 @@ pub fn component(kind: Kind, args: &Args, item: &ItemStruct, cx: &mut Ctxt) -> C
     }
 }
 
-/// The arguments by key, after reporting unknown and duplicate keys.
-struct Known<'a> {
-    /// Each key written once, with its value unless it was written without one.
-    args: Vec<(&'static str, Option<&'a Expr>)>,
-    /// The keys that unknown arguments were taken for (`nam` for `name`).
-    suggested: Vec<&'static str>,
-}
-
-impl<'a> Known<'a> {
-    fn get(&self, key: &str) -> Option<&'a Expr> {
-        self.args
-            .iter()
-            .find(|(k, _)| *k == key)
-            .and_then(|(_, v)| *v)
-    }
-
-    /// Whether `key` was written, even misspelt or without a value: its absence is then
-    /// already reported.
-    fn mentioned(&self, key: &str) -> bool {
-        self.args.iter().any(|(k, _)| *k == key) || self.suggested.contains(&key)
-    }
-}
-
-fn known_args<'a>(
-    attribute: &str,
-    kind: Option<Kind>,
-    args: &'a Args,
-    keys: &[&'static str],
-    cx: &mut Ctxt,
-) -> Known<'a> {
-    let mut known = Known {
-        args: Vec::new(),
-        suggested: Vec::new(),
-    };
-    for arg in &args.args {
-        let key = arg.key.to_string();
-        match keys.iter().find(|k| **k == key) {
-            None => {
-                let (message, meant) = unknown_argument(attribute, kind, &key, keys);
-                known.suggested.extend(meant);
-                cx.error_spanned_by(&arg.key, message);
-            }
-            Some(k) if known.args.iter().any(|(seen, _)| seen == k) => cx.error_spanned_by(
-                &arg.key,
-                format!("duplicate #[{attribute}] argument `{key}`"),
-            ),
-            Some(k) => known.args.push((k, arg.value.as_ref())),
-        }
-    }
-    known
-}
-
 /// `a`, `a and b`, `a, b and c`.
 fn and_list(items: &[&str]) -> String {
     match items {
@@ -271,36 +200,21 @@ fn and_list(items: &[&str]) -> String {
     }
 }
 
-fn string(attribute: &str, key: &str, value: &Expr, cx: &mut Ctxt) -> Option<LitStr> {
-    match value {
-        Expr::Lit(ExprLit {
-            lit: Lit::Str(s), ..
-        }) => Some(s.clone()),
-        other => {
-            cx.error_spanned_by(
-                other,
-                format!("#[{attribute}] `{key}` must be a string literal: `{key} = \"...\"`"),
-            );
-            None
-        }
-    }
-}
-
-fn non_empty(attribute: &str, key: &str, lit: LitStr, cx: &mut Ctxt) -> Option<String> {
+fn non_empty(attribute: &str, key: Symbol, lit: &LitStr, cx: &mut Ctxt) -> Option<String> {
     let value = lit.value();
     if value.trim().is_empty() {
-        cx.error_spanned_by(&lit, format!("#[{attribute}] `{key}` must not be empty"));
+        cx.error_spanned_by(lit, format!("#[{attribute}] `{key}` must not be empty"));
         return None;
     }
     Some(value)
 }
 
-fn checked_uuid(attribute: &str, lit: LitStr, cx: &mut Ctxt) -> Option<String> {
+fn checked_uuid(attribute: &str, lit: &LitStr, cx: &mut Ctxt) -> Option<String> {
     match uuid::Uuid::parse_str(&lit.value()) {
         Ok(uuid) => Some(uuid.hyphenated().to_string()),
         Err(e) => {
             cx.error_spanned_by(
-                &lit,
+                lit,
                 format!("#[{attribute}] `uuid` is not a valid UUID ({e}); expected the form `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`"),
             );
             None
@@ -315,11 +229,11 @@ fn is_slug(s: &str) -> bool {
         && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_' | '.' | '-'))
 }
 
-fn checked_slug(attribute: &str, lit: LitStr, cx: &mut Ctxt) -> Option<String> {
+fn checked_slug(attribute: &str, lit: &LitStr, cx: &mut Ctxt) -> Option<String> {
     let slug = lit.value();
     if !is_slug(&slug) {
         cx.error_spanned_by(
-            &lit,
+            lit,
             format!(
                 "#[{attribute}] `slug` \"{slug}\" is not a valid slug: it must match `^[a-z]([a-z_.\\-]|\\d)*$` \
                  (a lower-case letter, then lower-case letters, digits, `_`, `.` or `-`)"
@@ -330,18 +244,18 @@ fn checked_slug(attribute: &str, lit: LitStr, cx: &mut Ctxt) -> Option<String> {
     Some(slug)
 }
 
-fn checked_docker_parameters(attribute: &str, lit: LitStr, cx: &mut Ctxt) -> Option<String> {
+fn checked_docker_parameters(attribute: &str, lit: &LitStr, cx: &mut Ctxt) -> Option<String> {
     let value = lit.value();
     if value.is_empty() || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
         cx.error_spanned_by(
-            &lit,
+            lit,
             format!("#[{attribute}] `docker_parameters` must be one non-empty word without spaces: it is the command that starts the component"),
         );
         return None;
     }
     if value == VALIDATE_COMMAND {
         cx.error_spanned_by(
-            &lit,
+            lit,
             format!("#[{attribute}] `docker_parameters` \"{VALIDATE_COMMAND}\" is reserved for the account validator"),
         );
         return None;
@@ -349,17 +263,10 @@ fn checked_docker_parameters(attribute: &str, lit: LitStr, cx: &mut Ctxt) -> Opt
     Some(value)
 }
 
-fn categories(value: &Expr, cx: &mut Ctxt) -> Option<Vec<String>> {
-    let Expr::Array(ExprArray { elems, .. }) = value else {
+fn categories(lits: &[LitStr], written: &TokenStream, cx: &mut Ctxt) -> Option<Vec<String>> {
+    if lits.is_empty() {
         cx.error_spanned_by(
-            value,
-            "#[module] `categories` must be a list of strings: `categories = [\"Network\"]`",
-        );
-        return None;
-    };
-    if elems.is_empty() {
-        cx.error_spanned_by(
-            value,
+            written,
             format!(
                 "#[module] `categories` must not be empty; expected some of {}",
                 quoted_categories()
@@ -369,15 +276,11 @@ fn categories(value: &Expr, cx: &mut Ctxt) -> Option<Vec<String>> {
     }
     let mut categories = Vec::new();
     let mut ok = true;
-    for elem in elems {
-        let Some(lit) = string("module", "categories", elem, cx) else {
-            ok = false;
-            continue;
-        };
+    for lit in lits {
         let category = lit.value();
         if !CATEGORIES.contains(&category.as_str()) {
             cx.error_spanned_by(
-                &lit,
+                lit,
                 format!(
                     "unknown #[module] category \"{category}\"; expected one of {}",
                     quoted_categories()
@@ -385,7 +288,7 @@ fn categories(value: &Expr, cx: &mut Ctxt) -> Option<Vec<String>> {
             );
             ok = false;
         } else if categories.contains(&category) {
-            cx.error_spanned_by(&lit, format!("duplicate #[module] category \"{category}\""));
+            cx.error_spanned_by(lit, format!("duplicate #[module] category \"{category}\""));
             ok = false;
         } else {
             categories.push(category);
@@ -454,6 +357,68 @@ mod tests {
         for bad in ["", "Testhttp", "1abc", "_a", "a b", "é"] {
             assert!(!is_slug(bad), "{bad}");
         }
+    }
+
+    fn check_module(args: proc_macro2::TokenStream) -> (ModuleSpec, Vec<String>) {
+        let mut cx = Ctxt::default();
+        let args = ModuleArgs::parse(args, &mut cx);
+        let item: ItemStruct = syn::parse_quote! {
+            /// A test module
+            pub struct TestModule {}
+        };
+        let spec = module(&args, &item, &mut cx);
+        (spec, cx.messages())
+    }
+
+    #[test]
+    fn a_module_spec_takes_the_checked_values() {
+        let (spec, errors) = check_module(quote::quote! {
+            name = "Test", slug = "test", uuid = "5F2B0B2E6C6A4B439B7E0C1D2E3F4A5B",
+            categories = ["Network", "Generic"]
+        });
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(spec.name, "Test");
+        assert_eq!(spec.uuid, "5f2b0b2e-6c6a-4b43-9b7e-0c1d2e3f4a5b");
+        assert_eq!(spec.categories, ["Network", "Generic"]);
+        assert_eq!(spec.description, "A test module");
+    }
+
+    #[test]
+    fn missing_module_arguments_leave_out_those_already_reported() {
+        let (_, errors) = check_module(quote::quote!(nam = "Test", slug));
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert_eq!(
+            errors[2],
+            "#[module] needs `uuid = \"...\"` and `categories = [\"...\"]`"
+        );
+    }
+
+    #[test]
+    fn values_are_checked_once_read() {
+        let (_, errors) = check_module(quote::quote! {
+            name = " ", slug = "Test", uuid = "1234", categories = [], description = ""
+        });
+        assert_eq!(errors.len(), 5, "{errors:?}");
+        assert_eq!(errors[0], "#[module] `name` must not be empty");
+        assert!(errors[1].starts_with("#[module] `slug` \"Test\" is not a valid slug"));
+        assert!(errors[2].starts_with("#[module] `uuid` is not a valid UUID"));
+        assert!(errors[3].starts_with("#[module] `categories` must not be empty"));
+        assert_eq!(errors[4], "#[module] `description` must not be empty");
+    }
+
+    #[test]
+    fn component_values_default_to_the_struct() {
+        let mut cx = Ctxt::default();
+        let args = ComponentArgs::parse(Kind::Trigger, proc_macro2::TokenStream::new(), &mut cx);
+        let item: ItemStruct = syn::parse_quote!(
+            pub struct NewEntries;
+        );
+        let spec = component(Kind::Trigger, &args, &item, &mut cx);
+        assert!(cx.messages().is_empty());
+        assert_eq!(spec.name, "NewEntries");
+        assert_eq!(spec.description, "NewEntries");
+        assert_eq!(spec.docker_parameters, "NewEntries");
+        assert!(spec.uuid.is_none() && spec.slug.is_none() && spec.unit);
     }
 
     #[test]

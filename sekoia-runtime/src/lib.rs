@@ -155,21 +155,16 @@ pub use secret::Secret;
 /// the same version.
 pub use reqwest;
 
-/// Marks the struct that holds the module configuration and gives the module its identity.
-///
-/// `#[module(name = "...", slug = "...", uuid = "...", categories = ["..."], description = "...")]`:
-/// `description` defaults to the doc comment. The struct must derive `Deserialize` and `JsonSchema`
-/// (write `pub struct MyModule {}` for a module without configuration).
+#[doc = include_str!("docs/module.md")]
 pub use sekoia_macros::module;
 
-/// Registers an action: `#[action(name = "...", description = "...", uuid = "...",
-/// docker_parameters = "...", slug = "...")]`, all optional. The behaviour is `impl Action`.
+#[doc = include_str!("docs/action.md")]
 pub use sekoia_macros::action;
 
-/// Registers a trigger: same arguments as [`action`]; the behaviour is `impl Trigger`.
+#[doc = include_str!("docs/trigger.md")]
 pub use sekoia_macros::trigger;
 
-/// Registers a connector: same arguments as [`action`]; the behaviour is `impl Connector`.
+#[doc = include_str!("docs/connector.md")]
 pub use sekoia_macros::connector;
 
 /// What a module's components crate needs: `use sekoia_runtime::prelude::*;`.
