@@ -87,7 +87,7 @@ pub struct ComponentArgs {
 impl ComponentArgs {
     /// Reads the arguments, reporting in `cx` every one that is not of its form.
     pub fn parse(kind: Kind, tokens: TokenStream, cx: &mut Ctxt) -> Self {
-        let (seen, list) = read(kind.attribute(), Some(kind), COMPONENT_KEYS, tokens, cx);
+        let (seen, list) = read(kind.as_str(), Some(kind), COMPONENT_KEYS, tokens, cx);
         let mut args = ComponentArgs {
             name: Attr::none(NAME),
             description: Attr::none(DESCRIPTION),

@@ -74,7 +74,7 @@ pub fn module(args: TokenStream, item: TokenStream) -> TokenStream {
 
 /// `#[action(...)]`, `#[trigger(...)]`, `#[connector(...)]`
 pub fn component(kind: Kind, args: TokenStream, item: TokenStream) -> TokenStream {
-    let attribute = kind.attribute();
+    let attribute = kind.as_str();
     let mut cx = Ctxt::default();
     let args = ComponentArgs::parse(kind, args, &mut cx);
     let parsed: Item = match syn::parse2(item.clone()) {

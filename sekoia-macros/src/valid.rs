@@ -8,47 +8,7 @@ use crate::attr::{ComponentArgs, ModuleArgs};
 use crate::ctxt::Ctxt;
 use crate::symbol::{DESCRIPTION, NAME, Symbol};
 
-/// The module categories Sekoia accepts.
-pub const CATEGORIES: &[&str] = &[
-    "Applicative",
-    "Cloud Providers",
-    "Collaboration Tools",
-    "Email",
-    "Endpoint",
-    "Generic",
-    "IAM",
-    "Network",
-    "Threat Intelligence",
-];
-
-/// The command reserved for the account validator.
-const VALIDATE_COMMAND: &str = "validate_module_configuration";
-
-/// Which component attribute.
-#[derive(Clone, Copy)]
-pub enum Kind {
-    Action,
-    Trigger,
-    Connector,
-}
-
-impl Kind {
-    pub fn attribute(self) -> &'static str {
-        match self {
-            Kind::Action => "action",
-            Kind::Trigger => "trigger",
-            Kind::Connector => "connector",
-        }
-    }
-
-    pub(crate) fn trait_name(self) -> &'static str {
-        match self {
-            Kind::Action => "Action",
-            Kind::Trigger => "Trigger",
-            Kind::Connector => "Connector",
-        }
-    }
-}
+pub use sekoia_manifest::{CATEGORIES, Kind, VALIDATE_COMMAND, is_slug};
 
 /// A checked `#[module(...)]`.
 pub struct ModuleSpec {
@@ -164,7 +124,7 @@ pub fn component(
     item: &ItemStruct,
     cx: &mut Ctxt,
 ) -> ComponentSpec {
-    let attribute = kind.attribute();
+    let attribute = kind.as_str();
     let struct_name = item.ident.to_string();
     let name = match args.name.get() {
         Some(n) => non_empty(attribute, NAME, n, cx),
@@ -222,13 +182,6 @@ fn checked_uuid(attribute: &str, lit: &LitStr, cx: &mut Ctxt) -> Option<String> 
     }
 }
 
-/// `^[a-z]([a-z_.\-]|\d)*$`, the rule of Sekoia's module checker.
-fn is_slug(s: &str) -> bool {
-    let mut chars = s.chars();
-    matches!(chars.next(), Some('a'..='z'))
-        && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_' | '.' | '-'))
-}
-
 fn checked_slug(attribute: &str, lit: &LitStr, cx: &mut Ctxt) -> Option<String> {
     let slug = lit.value();
     if !is_slug(&slug) {
@@ -250,6 +203,13 @@ fn checked_docker_parameters(attribute: &str, lit: &LitStr, cx: &mut Ctxt) -> Op
         cx.error_spanned_by(
             lit,
             format!("#[{attribute}] `docker_parameters` must be one non-empty word without spaces: it is the command that starts the component"),
+        );
+        return None;
+    }
+    if value.starts_with('-') {
+        cx.error_spanned_by(
+            lit,
+            format!("#[{attribute}] `docker_parameters` \"{value}\" starts with `-`: the module binary would read it as an option (`--help`, `--version`)"),
         );
         return None;
     }
@@ -348,16 +308,6 @@ pub fn doc_comment(attrs: &[syn::Attribute]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugs_follow_the_checker_rule() {
-        for ok in ["testhttp", "f5-networks", "ipinfo.io", "a1_b", "x"] {
-            assert!(is_slug(ok), "{ok}");
-        }
-        for bad in ["", "Testhttp", "1abc", "_a", "a b", "é"] {
-            assert!(!is_slug(bad), "{bad}");
-        }
-    }
 
     fn check_module(args: proc_macro2::TokenStream) -> (ModuleSpec, Vec<String>) {
         let mut cx = Ctxt::default();
