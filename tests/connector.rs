@@ -9,7 +9,7 @@ use serde_json::json;
 
 fn flood(count: usize, size: usize) -> ModuleRun {
     ModuleRun::new(example_binary("conformance"), "Flood")
-        .env("SEKOIA_RETRY_UNIT_MS", "1")
+        .env(sekoia_manifest::environment::RETRY_UNIT_VAR, "1")
         .timeout(Duration::from_secs(60))
         .module_configuration(json!({}))
         .connector_configuration(json!({"intake_key": "ik", "count": count, "size": size}))

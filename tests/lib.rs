@@ -14,12 +14,13 @@ pub fn repo_root() -> PathBuf {
         .to_owned()
 }
 
-/// A file of the conformance data (`../shared/golden/` beside the repository).
+/// A file of the conformance data recorded from the Python SDK (`tests/data/golden/`, whose
+/// README says where each file comes from).
 pub fn golden(relative: &str) -> PathBuf {
-    let path = repo_root().join("../shared/golden").join(relative);
+    let path = repo_root().join("tests/data/golden").join(relative);
     assert!(
         path.exists(),
-        "conformance data {} is missing: the shared/ folder must sit beside the repository",
+        "conformance data {} is missing from the repository",
         path.display()
     );
     path
@@ -105,7 +106,7 @@ pub fn wait_until(timeout: std::time::Duration, mut condition: impl FnMut() -> b
 /// A run of the conformance module's `command`, with fast retries and a 30 s limit.
 pub fn conformance(command: &str) -> sekoia_emulator::ModuleRun {
     sekoia_emulator::ModuleRun::new(example_binary("conformance"), command)
-        .env("SEKOIA_RETRY_UNIT_MS", "1")
+        .env(sekoia_manifest::environment::RETRY_UNIT_VAR, "1")
         .timeout(std::time::Duration::from_secs(30))
 }
 

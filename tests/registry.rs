@@ -62,7 +62,7 @@ fn every_clash_is_reported_with_both_culprits() {
         assert!(
             message.contains(needle),
             "missing «{needle}» in:\n{message}"
-        )
+        );
     };
     expect("two #[module]s are registered, `registry::Clash`");
     expect("and `registry::Other`");

@@ -42,7 +42,7 @@ fn compare(component: &str, run: ModuleRun) {
         .secrets(json!({"api_key": "s3cr3t"}))
         .start();
     let outcome = run
-        .env("SEKOIA_RETRY_UNIT_MS", "1")
+        .env(sekoia_manifest::environment::RETRY_UNIT_VAR, "1")
         .timeout(Duration::from_secs(30))
         .run(&emulator)
         .unwrap();

@@ -213,10 +213,17 @@ fn errors_are_counted_and_logged() {
         .trigger_configuration(json!({"repeat": 0}))
         .spawn(&emulator)
         .unwrap();
-    std::thread::sleep(Duration::from_millis(500));
-    let (_, body) = http_get(running.ports().liveness.unwrap(), "/health");
-    let health: Value = serde_json::from_str(&body).unwrap();
-    assert!(health["error_count"].as_u64().unwrap() >= 2, "{health}");
+    let liveness = running.ports().liveness.unwrap();
+    let error_count = || {
+        let (_, body) = http_get(liveness, "/health");
+        let health: Value = serde_json::from_str(&body).unwrap();
+        health["error_count"].as_u64().unwrap()
+    };
+    // waits for what it expects rather than for a time: two failed iterations counted
+    assert!(
+        wait_until(Duration::from_secs(30), || error_count() >= 2),
+        "two errors counted"
+    );
     running.stop().unwrap();
     let outcome = running.wait().unwrap();
     assert!(outcome.success(), "{outcome}");

@@ -18,7 +18,7 @@ pub struct Report {
 }
 
 /// Brings `module_root` in line with `files`.
-pub fn sync(module_root: &Path, files: &[ManifestFile]) -> Result<Report, BuildError> {
+pub(crate) fn sync(module_root: &Path, files: &[ManifestFile]) -> Result<Report, BuildError> {
     let mut report = Report::default();
     for file in files {
         let path = module_root.join(&file.file_name);
@@ -58,7 +58,7 @@ pub fn sync(module_root: &Path, files: &[ManifestFile]) -> Result<Report, BuildE
 }
 
 /// Writes `contents` to `path` unless it already holds exactly that; returns whether it wrote.
-pub fn write_if_changed(path: &Path, contents: &str) -> Result<bool, BuildError> {
+pub(crate) fn write_if_changed(path: &Path, contents: &str) -> Result<bool, BuildError> {
     match std::fs::read(path) {
         Ok(existing) if existing == contents.as_bytes() => return Ok(false),
         Ok(_) => {}

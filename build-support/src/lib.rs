@@ -19,6 +19,7 @@
 //!   links the same registrations.
 //!
 //! The version in `manifest.json` is the module package's Cargo version.
+#![warn(missing_docs, unreachable_pub)]
 
 mod files;
 

@@ -98,7 +98,7 @@ impl Names {
         } else {
             description.to_owned()
         };
-        if description.chars().any(|c| c.is_control()) {
+        if description.chars().any(char::is_control) {
             bail!("the description contains control characters");
         }
         Ok(Names {

@@ -114,6 +114,7 @@
 //!
 //! [`Emulator::subscribe`] returns a `std::sync::mpsc::Receiver` fed with every request as it
 //! is recorded; `RecordedRequest` implements `Display` as one line per request.
+#![warn(missing_docs, unreachable_pub)]
 
 mod answer;
 mod builder;

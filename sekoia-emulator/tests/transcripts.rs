@@ -1,5 +1,5 @@
-//! The request sequences recorded from the Python SDK 1.27 (shared/golden), replayed against
-//! the emulator: it must accept every request a real module makes.
+//! The request sequences recorded from the Python SDK 1.27 (`tests/data/golden` of the
+//! repository), replayed against the emulator: it must accept every request a real module makes.
 
 mod common;
 
@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 #[test]
 fn python_sdk_transcripts_are_accepted() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/golden/python-sdk-transcripts");
+        .join("../tests/data/golden/python-sdk-transcripts");
     let mut replayed = 0;
     let entries = std::fs::read_dir(&dir)
         .unwrap_or_else(|error| panic!("cannot read {}: {error}", dir.display()));

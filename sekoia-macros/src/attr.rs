@@ -36,7 +36,7 @@ use crate::symbol::{
 use crate::valid::Kind;
 
 /// The arguments of `#[module(...)]`.
-pub struct ModuleArgs {
+pub(crate) struct ModuleArgs {
     pub name: Attr<LitStr>,
     pub slug: Attr<LitStr>,
     pub uuid: Attr<LitStr>,
@@ -47,7 +47,7 @@ pub struct ModuleArgs {
 
 impl ModuleArgs {
     /// Reads the arguments, reporting in `cx` every one that is not of its form.
-    pub fn parse(tokens: TokenStream, cx: &mut Ctxt) -> Self {
+    pub(crate) fn parse(tokens: TokenStream, cx: &mut Ctxt) -> Self {
         let (seen, list) = read("module", None, MODULE_KEYS, tokens, cx);
         let mut args = ModuleArgs {
             name: Attr::none(NAME),
@@ -75,7 +75,7 @@ impl ModuleArgs {
 }
 
 /// The arguments of `#[action(...)]`, `#[trigger(...)]` or `#[connector(...)]`.
-pub struct ComponentArgs {
+pub(crate) struct ComponentArgs {
     pub name: Attr<LitStr>,
     pub description: Attr<LitStr>,
     pub uuid: Attr<LitStr>,
@@ -86,7 +86,7 @@ pub struct ComponentArgs {
 
 impl ComponentArgs {
     /// Reads the arguments, reporting in `cx` every one that is not of its form.
-    pub fn parse(kind: Kind, tokens: TokenStream, cx: &mut Ctxt) -> Self {
+    pub(crate) fn parse(kind: Kind, tokens: TokenStream, cx: &mut Ctxt) -> Self {
         let (seen, list) = read(kind.as_str(), Some(kind), COMPONENT_KEYS, tokens, cx);
         let mut args = ComponentArgs {
             name: Attr::none(NAME),
@@ -111,7 +111,7 @@ impl ComponentArgs {
 }
 
 /// One argument of the attribute: its value, if it was written in the right form, and where.
-pub struct Attr<T> {
+pub(crate) struct Attr<T> {
     name: Symbol,
     /// Whether the key was written, even with a value refused.
     written: bool,
@@ -123,7 +123,7 @@ pub struct Attr<T> {
 
 impl<T> Attr<T> {
     /// An argument not written (yet).
-    pub fn none(name: Symbol) -> Self {
+    pub(crate) fn none(name: Symbol) -> Self {
         Attr {
             name,
             written: false,
@@ -134,7 +134,7 @@ impl<T> Attr<T> {
 
     /// Records `arg`, read as `value` (`None` when its value was refused, already reported).
     /// A second `arg` for the same key is reported at its key, and the first value kept.
-    pub fn set(&mut self, arg: &Arg, value: Option<T>, cx: &mut Ctxt) {
+    pub(crate) fn set(&mut self, arg: &Arg, value: Option<T>, cx: &mut Ctxt) {
         if self.written {
             cx.error_spanned_by(
                 &arg.ident,
@@ -151,27 +151,27 @@ impl<T> Attr<T> {
     }
 
     /// The value, when the argument was written in the right form.
-    pub fn get(&self) -> Option<&T> {
+    pub(crate) fn get(&self) -> Option<&T> {
         self.value.as_ref()
     }
 
     /// The value as written; empty when the argument was not written.
-    pub fn tokens(&self) -> &TokenStream {
+    pub(crate) fn tokens(&self) -> &TokenStream {
         &self.tokens
     }
 
-    pub fn name(&self) -> Symbol {
+    pub(crate) fn name(&self) -> Symbol {
         self.name
     }
 
     /// Whether the key was written, even with a value refused.
-    pub fn is_written(&self) -> bool {
+    pub(crate) fn is_written(&self) -> bool {
         self.written
     }
 }
 
 /// What is known of the arguments as a whole.
-pub struct Seen {
+pub(crate) struct Seen {
     /// False when the arguments could not be read at all: what is missing is then unknown.
     readable: bool,
     /// The keys that unknown arguments were taken for (`name` for `nam`).
@@ -181,7 +181,7 @@ pub struct Seen {
 impl Seen {
     /// Whether `attr` is absent and its absence not yet explained: the arguments were read, and
     /// it was not written, even misspelt.
-    pub fn lacks<T>(&self, attr: &Attr<T>) -> bool {
+    pub(crate) fn lacks<T>(&self, attr: &Attr<T>) -> bool {
         self.readable && !attr.is_written() && !self.misspelt.contains(&attr.name())
     }
 
@@ -196,7 +196,7 @@ impl Seen {
 }
 
 /// One argument as written: `key = value`, `key` or `key(...)`, its key a single word.
-pub struct Arg {
+pub(crate) struct Arg {
     /// The key among the attribute's keys; `None` for a key it does not take.
     pub key: Option<Symbol>,
     pub ident: Ident,
@@ -208,7 +208,7 @@ pub struct Arg {
 
 impl Arg {
     /// `key = "..."`.
-    pub fn string(&self, cx: &mut Ctxt) -> Option<LitStr> {
+    pub(crate) fn string(&self, cx: &mut Ctxt) -> Option<LitStr> {
         let value = self.value("\"...\"", cx)?;
         match value {
             Expr::Lit(ExprLit {
@@ -230,7 +230,7 @@ impl Arg {
 
     /// `key = ["...", ...]`; `example` is a value to show (`["Network"]`). A value with any item
     /// that is not a string literal is refused.
-    pub fn strings(&self, example: &str, cx: &mut Ctxt) -> Option<Vec<LitStr>> {
+    pub(crate) fn strings(&self, example: &str, cx: &mut Ctxt) -> Option<Vec<LitStr>> {
         let value = self.value(example, cx)?;
         let key = &self.ident;
         let not_a_list = format!(

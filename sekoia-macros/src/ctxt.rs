@@ -5,34 +5,34 @@ use std::fmt::Display;
 
 /// The errors found so far.
 #[derive(Default)]
-pub struct Ctxt {
+pub(crate) struct Ctxt {
     errors: Vec<syn::Error>,
 }
 
 impl Ctxt {
     /// Records an error spanned on `tokens`.
-    pub fn error_spanned_by(&mut self, tokens: impl quote::ToTokens, message: impl Display) {
+    pub(crate) fn error_spanned_by(&mut self, tokens: impl quote::ToTokens, message: impl Display) {
         self.errors.push(syn::Error::new_spanned(tokens, message));
     }
 
     /// Records an error at a span.
-    pub fn error_at(&mut self, span: proc_macro2::Span, message: impl Display) {
+    pub(crate) fn error_at(&mut self, span: proc_macro2::Span, message: impl Display) {
         self.errors.push(syn::Error::new(span, message));
     }
 
     /// Records a parse error.
-    pub fn syn_error(&mut self, error: syn::Error) {
+    pub(crate) fn syn_error(&mut self, error: syn::Error) {
         self.errors.push(error);
     }
 
     /// The messages so far, in order.
     #[cfg(test)]
-    pub fn messages(&self) -> Vec<String> {
+    pub(crate) fn messages(&self) -> Vec<String> {
         self.errors.iter().map(ToString::to_string).collect()
     }
 
     /// `compile_error!`s for every error, or `None` when there were none.
-    pub fn into_compile_errors(self) -> Option<TokenStream> {
+    pub(crate) fn into_compile_errors(self) -> Option<TokenStream> {
         if self.errors.is_empty() {
             return None;
         }

@@ -10,7 +10,7 @@ use crate::ctxt::Ctxt;
 use crate::valid::{self, Kind};
 
 /// `#[module(...)]`
-pub fn module(args: TokenStream, item: TokenStream) -> TokenStream {
+pub(crate) fn module(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut cx = Ctxt::default();
     let args = ModuleArgs::parse(args, &mut cx);
     let parsed: Item = match syn::parse2(item.clone()) {
@@ -73,7 +73,7 @@ pub fn module(args: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 /// `#[action(...)]`, `#[trigger(...)]`, `#[connector(...)]`
-pub fn component(kind: Kind, args: TokenStream, item: TokenStream) -> TokenStream {
+pub(crate) fn component(kind: Kind, args: TokenStream, item: TokenStream) -> TokenStream {
     let attribute = kind.as_str();
     let mut cx = Ctxt::default();
     let args = ComponentArgs::parse(kind, args, &mut cx);

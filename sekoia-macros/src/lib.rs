@@ -2,10 +2,11 @@
 //! `#[connector]`. Use them through `sekoia_runtime` (its prelude re-exports them); this crate is
 //! an implementation detail.
 //!
-//! Each macro reads its arguments into typed structs ([`attr`], keywords in [`symbol`]), checks
-//! their values and the item ([`valid`]), collecting every error ([`ctxt`]), and writes the
-//! registration ([`expand`]). On error the user's item is still emitted unchanged, with all the
+//! Each macro reads its arguments into typed structs (`attr`, keywords in `symbol`), checks
+//! their values and the item (`valid`), collecting every error (`ctxt`), and writes the
+//! registration (`expand`). On error the user's item is still emitted unchanged, with all the
 //! errors, so the rest of the crate keeps type-checking.
+#![warn(missing_docs, unreachable_pub)]
 
 use proc_macro::TokenStream;
 

@@ -5,7 +5,7 @@ use crate::symbol::Symbol;
 use crate::valid::Kind;
 
 /// What to say of an unknown argument, and the key it was probably meant to be.
-pub fn unknown_argument(
+pub(crate) fn unknown_argument(
     attribute: &str,
     kind: Option<Kind>,
     key: &str,

@@ -9,19 +9,19 @@ use syn::Ident;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Symbol(&'static str);
 
-pub const NAME: Symbol = Symbol("name");
-pub const SLUG: Symbol = Symbol("slug");
-pub const UUID: Symbol = Symbol("uuid");
-pub const CATEGORIES: Symbol = Symbol("categories");
-pub const DESCRIPTION: Symbol = Symbol("description");
-pub const DOCKER_PARAMETERS: Symbol = Symbol("docker_parameters");
+pub(crate) const NAME: Symbol = Symbol("name");
+pub(crate) const SLUG: Symbol = Symbol("slug");
+pub(crate) const UUID: Symbol = Symbol("uuid");
+pub(crate) const CATEGORIES: Symbol = Symbol("categories");
+pub(crate) const DESCRIPTION: Symbol = Symbol("description");
+pub(crate) const DOCKER_PARAMETERS: Symbol = Symbol("docker_parameters");
 
 /// The keys of `#[module(...)]`, in the order the "expected one of" hint lists them.
-pub const MODULE_KEYS: &[Symbol] = &[NAME, SLUG, UUID, CATEGORIES, DESCRIPTION];
+pub(crate) const MODULE_KEYS: &[Symbol] = &[NAME, SLUG, UUID, CATEGORIES, DESCRIPTION];
 
 /// The keys of `#[action(...)]`, `#[trigger(...)]` and `#[connector(...)]`, in the order the
 /// "expected one of" hint lists them.
-pub const COMPONENT_KEYS: &[Symbol] = &[NAME, DESCRIPTION, UUID, DOCKER_PARAMETERS, SLUG];
+pub(crate) const COMPONENT_KEYS: &[Symbol] = &[NAME, DESCRIPTION, UUID, DOCKER_PARAMETERS, SLUG];
 
 impl Symbol {
     pub fn as_str(self) -> &'static str {

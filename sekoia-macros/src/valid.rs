@@ -8,10 +8,10 @@ use crate::attr::{ComponentArgs, ModuleArgs};
 use crate::ctxt::Ctxt;
 use crate::symbol::{DESCRIPTION, NAME, Symbol};
 
-pub use sekoia_manifest::{CATEGORIES, Kind, VALIDATE_COMMAND, is_slug};
+pub(crate) use sekoia_manifest::{CATEGORIES, Kind, VALIDATE_COMMAND, is_slug};
 
 /// A checked `#[module(...)]`.
-pub struct ModuleSpec {
+pub(crate) struct ModuleSpec {
     pub name: String,
     pub slug: String,
     pub uuid: String,
@@ -20,7 +20,7 @@ pub struct ModuleSpec {
 }
 
 /// A checked `#[action(...)]`, `#[trigger(...)]` or `#[connector(...)]`.
-pub struct ComponentSpec {
+pub(crate) struct ComponentSpec {
     pub name: String,
     pub description: String,
     pub uuid: Option<String>,
@@ -30,7 +30,11 @@ pub struct ComponentSpec {
 }
 
 /// The struct the attribute is on, or `None` (with an error) for anything else.
-pub fn the_struct<'a>(attribute: &str, item: &'a Item, cx: &mut Ctxt) -> Option<&'a ItemStruct> {
+pub(crate) fn the_struct<'a>(
+    attribute: &str,
+    item: &'a Item,
+    cx: &mut Ctxt,
+) -> Option<&'a ItemStruct> {
     let found = match item {
         Item::Struct(s) => {
             if !s.generics.params.is_empty() || s.generics.where_clause.is_some() {
@@ -62,7 +66,7 @@ pub fn the_struct<'a>(attribute: &str, item: &'a Item, cx: &mut Ctxt) -> Option<
 }
 
 /// Checks `#[module(...)]` on `item`.
-pub fn module(args: &ModuleArgs, item: &ItemStruct, cx: &mut Ctxt) -> ModuleSpec {
+pub(crate) fn module(args: &ModuleArgs, item: &ItemStruct, cx: &mut Ctxt) -> ModuleSpec {
     if !matches!(item.fields, Fields::Named(_)) {
         cx.error_spanned_by(
             &item.ident,
@@ -118,7 +122,7 @@ pub fn module(args: &ModuleArgs, item: &ItemStruct, cx: &mut Ctxt) -> ModuleSpec
 }
 
 /// Checks `#[action(...)]` (or trigger, connector) on `item`.
-pub fn component(
+pub(crate) fn component(
     kind: Kind,
     args: &ComponentArgs,
     item: &ItemStruct,
@@ -266,7 +270,7 @@ fn quoted_categories() -> String {
 }
 
 /// The doc comment: lines trimmed, paragraphs separated by a blank line; `None` when absent.
-pub fn doc_comment(attrs: &[syn::Attribute]) -> Option<String> {
+pub(crate) fn doc_comment(attrs: &[syn::Attribute]) -> Option<String> {
     let mut lines = Vec::new();
     for attr in attrs {
         if !attr.path().is_ident("doc") {
@@ -309,7 +313,7 @@ pub fn doc_comment(attrs: &[syn::Attribute]) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn check_module(args: proc_macro2::TokenStream) -> (ModuleSpec, Vec<String>) {
+    fn check_module(args: TokenStream) -> (ModuleSpec, Vec<String>) {
         let mut cx = Ctxt::default();
         let args = ModuleArgs::parse(args, &mut cx);
         let item: ItemStruct = syn::parse_quote! {
@@ -359,7 +363,7 @@ mod tests {
     #[test]
     fn component_values_default_to_the_struct() {
         let mut cx = Ctxt::default();
-        let args = ComponentArgs::parse(Kind::Trigger, proc_macro2::TokenStream::new(), &mut cx);
+        let args = ComponentArgs::parse(Kind::Trigger, TokenStream::new(), &mut cx);
         let item: ItemStruct = syn::parse_quote!(
             pub struct NewEntries;
         );

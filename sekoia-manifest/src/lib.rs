@@ -21,6 +21,7 @@
 //! assert_eq!(component_file_name(Kind::Trigger, "New Entries"), "trigger_new_entries.json");
 //! assert!(CATEGORIES.contains(&"Threat Intelligence"));
 //! ```
+#![warn(missing_docs, unreachable_pub)]
 
 mod names;
 

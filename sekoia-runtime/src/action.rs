@@ -141,7 +141,7 @@ pub(crate) async fn execute<A: Action>(
             finished.error = Some(format!(
                 "An unexpected error occurred: the action panicked: {}",
                 panic_message(&*panic)
-            ))
+            ));
         }
     }
     finished.error = finished.error.map(|e| session.logs.scrub(&e));

@@ -15,13 +15,15 @@ use std::time::Duration;
 use sekoia_manifest::environment::{LOG_FILTER_VAR, RETRY_UNIT_VAR};
 use sekoia_manifest::{Kind, REGISTRATIONS_COMMAND, Registry, VALIDATE_COMMAND};
 
+use crate::clock::Clock;
 use crate::configuration::{ConfigError, Sources};
 use crate::log_entry::Level;
 use crate::platform::http::{Endpoints, HttpPlatform};
-use crate::probe_server::{Probe, serve};
-use crate::session::clock::Clock;
 use crate::session::stop::Stop;
 use crate::session::{Parts, Runner, Session};
+use probe_server::{Probe, serve};
+
+mod probe_server;
 
 /// Exit status of a command the binary does not know, or of an inconsistent registry.
 const USAGE_ERROR: u8 = 2;

@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use crate::session::clock::Clock;
+use crate::clock::Clock;
 
 /// Health thresholds of a component, in seconds (0: not checked).
 #[derive(Debug, Clone, Copy, Default)]
@@ -71,7 +71,10 @@ impl Liveness {
 
     /// An event was sent: resets the error count.
     pub(crate) fn event_sent(&self) {
-        *self.last_event.lock().unwrap_or_else(|e| e.into_inner()) = self.clock.instant();
+        *self
+            .last_event
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = self.clock.instant();
         self.error_count.store(0, Ordering::Relaxed);
     }
 
@@ -80,7 +83,7 @@ impl Liveness {
         *self
             .last_heartbeat
             .lock()
-            .unwrap_or_else(|e| e.into_inner()) = self.clock.instant();
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = self.clock.instant();
     }
 
     /// One more successive error; returns the count.
@@ -99,14 +102,17 @@ impl Liveness {
     }
 
     fn last_event(&self) -> Instant {
-        *self.last_event.lock().unwrap_or_else(|e| e.into_inner())
+        *self
+            .last_event
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn last_heartbeat(&self) -> Instant {
         *self
             .last_heartbeat
             .lock()
-            .unwrap_or_else(|e| e.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Whether both checks pass.

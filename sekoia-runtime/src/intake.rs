@@ -146,7 +146,7 @@ impl Intake {
                     chunk.count,
                     wait,
                     failure.why
-                )
+                );
             },
         )
         .await;

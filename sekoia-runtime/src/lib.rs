@@ -112,6 +112,7 @@
 //! each kind; the entry point of the binary.
 #![warn(missing_docs, unreachable_pub)]
 
+mod clock;
 mod component;
 mod configuration;
 mod context;
@@ -124,7 +125,6 @@ mod secret;
 mod health;
 mod metrics;
 mod platform;
-mod probe_server;
 
 mod session;
 

@@ -20,7 +20,10 @@ pub(crate) struct Scrubber {
 impl Scrubber {
     /// Scrubs these values too from now on.
     pub(crate) fn add(&self, values: impl IntoIterator<Item = String>) {
-        let mut secrets = self.secrets.write().unwrap_or_else(|e| e.into_inner());
+        let mut secrets = self
+            .secrets
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         for value in values {
             if value.len() >= SHORTEST && !secrets.contains(&value) {
                 secrets.push(value);
@@ -46,7 +49,10 @@ impl Scrubber {
 
     /// `text` with every known secret value replaced by `[REDACTED]`.
     pub(crate) fn scrub(&self, text: &str) -> String {
-        let secrets = self.secrets.read().unwrap_or_else(|e| e.into_inner());
+        let secrets = self
+            .secrets
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut text = text.to_owned();
         for secret in secrets.iter() {
             if text.contains(secret.as_str()) {

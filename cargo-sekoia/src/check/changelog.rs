@@ -180,7 +180,7 @@ fn version_problems(version: &Element, problems: &mut Vec<String>) {
                 "Versions need to be decorated with a release date in the following format 'YYYY-MM-DD'".to_owned(),
             ),
             Some(date) if !STRICT_DATE.is_match(date.as_str()) => {
-                problems.push("Date does not match format 'YYYY-MM-DD'".to_owned())
+                problems.push("Date does not match format 'YYYY-MM-DD'".to_owned());
             }
             Some(_) => {}
         }

@@ -40,13 +40,10 @@ pub fn files(dir: &Path, kind: Kind) -> Vec<String> {
 
 fn check_file(module: &mut Module, kind: Kind, file: &str) {
     let path = module.path(file);
-    let component = match format::load(&path) {
-        Ok(Value::Object(component)) => component,
-        _ => {
-            module.problem(file, "can't load JSON");
-            module.unreadable.push(path);
-            return;
-        }
+    let Ok(Value::Object(component)) = format::load(&path) else {
+        module.problem(file, "can't load JSON");
+        module.unreadable.push(path);
+        return;
     };
     let string = |key: &str| component.get(key).and_then(Value::as_str);
 

@@ -126,7 +126,7 @@ pub fn check(module: &mut Module) {
                 }
             }
             Err(error) => {
-                module.problem(relative, format!("File {shown} is not valid JSON: {error}"))
+                module.problem(relative, format!("File {shown} is not valid JSON: {error}"));
             }
         }
     }

@@ -28,13 +28,10 @@ pub fn check(module: &mut Module) {
         module.problem(FILE, "manifest.json is missing");
         return;
     }
-    let manifest = match format::load(&path) {
-        Ok(Value::Object(manifest)) => manifest,
-        _ => {
-            module.problem(FILE, "manifest.json is not readable");
-            module.unreadable.push(path);
-            return;
-        }
+    let Ok(Value::Object(manifest)) = format::load(&path) else {
+        module.problem(FILE, "manifest.json is not readable");
+        module.unreadable.push(path);
+        return;
     };
 
     let uuid = manifest.get("uuid");

@@ -128,7 +128,7 @@ pub fn files_under(dir: &Path, suffix: &str) -> Vec<PathBuf> {
         .filter(|entry| {
             entry.file_type().is_file() && entry.file_name().to_string_lossy().ends_with(suffix)
         })
-        .map(|entry| entry.into_path())
+        .map(walkdir::DirEntry::into_path)
         .collect();
     files.sort();
     files

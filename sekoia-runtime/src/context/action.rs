@@ -204,7 +204,9 @@ impl<A: Action> ActionContext<A> {
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, ActionState> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     pub(crate) fn take_state(&self) -> ActionState {

@@ -204,14 +204,20 @@ impl Spares {
         };
         let mut body = Vec::from(body);
         body.clear();
-        let mut bodies = self.bodies.lock().unwrap_or_else(|e| e.into_inner());
+        let mut bodies = self
+            .bodies
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if bodies.len() < self.most {
             bodies.push(body);
         }
     }
 
     fn take(&self) -> Option<Vec<u8>> {
-        self.bodies.lock().unwrap_or_else(|e| e.into_inner()).pop()
+        self.bodies
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .pop()
     }
 }
 

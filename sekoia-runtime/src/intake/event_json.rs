@@ -1193,8 +1193,8 @@ mod tests {
     /// A type serde_json writes with `collect_str`.
     struct Shown(&'static str);
 
-    impl std::fmt::Display for Shown {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    impl Display for Shown {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             // in pieces, each escaped as it comes
             for piece in self.0.split_inclusive(['"', '\n']) {
                 f.write_str(piece)?;
@@ -1240,7 +1240,7 @@ mod tests {
         check(&Shown("displayed \"with\" quotes\nand lines"));
         check(&Shown(""));
         check(&Box::<str>::from("boxed"));
-        check(&std::borrow::Cow::Borrowed("cow"));
+        check(&Cow::Borrowed("cow"));
         check(&&&"refs");
         check("");
         // and nested, they are strings of the event's text

@@ -116,7 +116,7 @@ impl PlatformError {
     fn with_attempts(mut self, count: u32) -> PlatformError {
         match &mut self {
             PlatformError::Status { attempts, .. } | PlatformError::Transport { attempts, .. } => {
-                *attempts = count
+                *attempts = count;
             }
             PlatformError::Reply { .. } => {}
         }

@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use serde_json::Map;
 use serde_json::Value;
 
-use super::clock::Clock;
 use super::log_shipper::LogShipper;
+use crate::clock::Clock;
 use crate::log_entry::{Level, LogEntry, python_isoformat};
 use crate::scrubber::Scrubber;
 
@@ -59,7 +59,7 @@ impl LogBook {
         match &self.sink {
             Sink::Collect(entries) => entries
                 .lock()
-                .unwrap_or_else(|e| e.into_inner())
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
                 .push(entry),
             Sink::Ship(shipper) => shipper.push(entry),
         }
@@ -73,9 +73,11 @@ impl LogBook {
     /// The entries an action gathered, emptied.
     pub(crate) fn take_collected(&self) -> Vec<LogEntry> {
         match &self.sink {
-            Sink::Collect(entries) => {
-                std::mem::take(&mut *entries.lock().unwrap_or_else(|e| e.into_inner()))
-            }
+            Sink::Collect(entries) => std::mem::take(
+                &mut *entries
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner),
+            ),
             Sink::Ship(_) => Vec::new(),
         }
     }

@@ -23,13 +23,12 @@ use crate::metrics::Metrics;
 use crate::platform::PlatformApi;
 use sekoia_manifest::Kind;
 
-pub(crate) mod clock;
 pub(crate) mod log_book;
 pub(crate) mod log_shipper;
 pub(crate) mod stop;
 pub(crate) mod tracing_layer;
 
-use clock::Clock;
+use crate::clock::Clock;
 use log_book::{LogBook, Sink};
 use log_shipper::LogShipper;
 use stop::Stop;

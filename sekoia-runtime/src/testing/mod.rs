@@ -20,7 +20,6 @@
 //! them in one test process never see each other's events, logs or secrets.
 
 use std::path::PathBuf;
-use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -31,7 +30,6 @@ use crate::component::{Action, Connector, Input, Trigger};
 use crate::context::{
     ActionContext, ConnectorContext, DefaultConnectorConfiguration, TriggerContext,
 };
-use crate::log_entry::Level;
 use crate::platform::PlatformApi;
 use crate::platform::http::{Endpoints, HttpPlatform};
 use crate::platform::memory::{MemoryPlatform, Received};
@@ -40,7 +38,10 @@ use crate::session::{Parts, Session};
 use crate::supervisor::supervise;
 use sekoia_manifest::Kind;
 
-pub use crate::session::clock::Clock;
+pub use crate::clock::Clock;
+pub use recorded::{ActionReport, RecordedEvent, RecordedLog, Seen};
+
+mod recorded;
 
 /// A platform for in-process tests; see the [module documentation](self).
 pub struct TestPlatform {
@@ -180,9 +181,14 @@ impl TestPlatform {
             echo_logs: false,
             stop: self.stop.clone(),
         });
+        session.logs.scrubber.add(
+            self.secrets
+                .values()
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)),
+        );
         self.sessions
             .lock()
-            .unwrap_or_else(|e| e.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .push(Arc::clone(&session));
         session
     }
@@ -293,7 +299,7 @@ impl TestPlatform {
         let sessions: Vec<_> = self
             .sessions
             .lock()
-            .unwrap_or_else(|e| e.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone();
         for session in sessions {
             session.flush().await;
@@ -303,7 +309,7 @@ impl TestPlatform {
     fn last_session(&self) -> Option<Arc<Session>> {
         self.sessions
             .lock()
-            .unwrap_or_else(|e| e.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .last()
             .cloned()
     }
@@ -345,7 +351,10 @@ impl TestPlatform {
     /// trigger's or connector's batch: what the platform has once the logs are flushed.
     pub fn logs(&self) -> Vec<RecordedLog> {
         let mut logs = self.memory().with_received(|r| Seen(r).logs());
-        let sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
+        let sessions = self
+            .sessions
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         for session in sessions.iter() {
             if let Some(shipper) = session.logs.shipper() {
                 logs.extend(shipper.pending().iter().map(RecordedLog::from_body));
@@ -362,114 +371,5 @@ impl TestPlatform {
     /// The bodies of the status updates (`PATCH url_callback`).
     pub fn status_updates(&self) -> Vec<Value> {
         self.memory().with_received(|r| r.status_updates.clone())
-    }
-}
-
-/// What the in-memory platform received so far, as [`TestPlatform::stop_when`] sees it.
-pub struct Seen<'a>(&'a Received);
-
-impl Seen<'_> {
-    /// The events sent to start playbook runs.
-    pub fn events(&self) -> Vec<RecordedEvent> {
-        self.0.events.iter().map(RecordedEvent::from_body).collect()
-    }
-
-    /// How many events were sent.
-    pub fn event_count(&self) -> usize {
-        self.0.events.len()
-    }
-
-    /// The log entries received.
-    pub fn logs(&self) -> Vec<RecordedLog> {
-        self.0.logs.iter().map(RecordedLog::from_body).collect()
-    }
-
-    /// The events pushed to the intake.
-    pub fn intake_events(&self) -> Vec<String> {
-        self.0
-            .intake_events
-            .iter()
-            .map(|(_, event)| event.clone())
-            .collect()
-    }
-
-    /// How many events were pushed to the intake.
-    pub fn intake_event_count(&self) -> usize {
-        self.0.intake_events.len()
-    }
-}
-
-/// An event a trigger sent: `POST url_callback {"name", "event", "request_id", "directory"?}`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RecordedEvent {
-    /// Its name (`Pushing 2 new entries`).
-    pub name: String,
-    /// The event itself.
-    pub event: Value,
-    /// The request id, the same across retries.
-    pub request_id: String,
-    /// The directory sent with it, relative to the data directory.
-    pub directory: Option<String>,
-}
-
-impl RecordedEvent {
-    fn from_body(body: &Value) -> RecordedEvent {
-        let text = |key: &str| body[key].as_str().unwrap_or_default().to_owned();
-        RecordedEvent {
-            name: text("name"),
-            event: body["event"].clone(),
-            request_id: text("request_id"),
-            directory: body["directory"].as_str().map(str::to_owned),
-        }
-    }
-}
-
-/// A log entry the logs API received.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecordedLog {
-    /// Its date, as the platform receives it (`2026-11-27T23:27:20.386533`).
-    pub date: String,
-    /// Its level.
-    pub level: Level,
-    /// Its message, secrets scrubbed.
-    pub message: String,
-}
-
-impl RecordedLog {
-    fn from_body(body: &Value) -> RecordedLog {
-        let text = |key: &str| body[key].as_str().unwrap_or_default().to_owned();
-        RecordedLog {
-            date: text("date"),
-            level: Level::from_str(&text("level")).unwrap_or(Level::Info),
-            message: text("message"),
-        }
-    }
-}
-
-/// The final report of an action run by [`TestPlatform::run_action`]: what
-/// `PATCH url_callback {"status": "finished", ...}` carries.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ActionReport {
-    /// `results`, when the action succeeded.
-    pub results: Option<Value>,
-    /// `error`, when it failed (secrets scrubbed).
-    pub error: Option<String>,
-    /// `logs`: a line an entry, `<date>: <level>: <message>`.
-    pub logs: Option<String>,
-    /// `outputs`: the branches set.
-    pub outputs: Map<String, Value>,
-    /// `secrets`: the new secret values asked for.
-    pub secrets: Option<Map<String, Value>>,
-}
-
-impl From<Finished> for ActionReport {
-    fn from(finished: Finished) -> ActionReport {
-        ActionReport {
-            results: finished.results,
-            error: finished.error,
-            logs: finished.logs,
-            outputs: finished.outputs,
-            secrets: finished.secrets,
-        }
     }
 }

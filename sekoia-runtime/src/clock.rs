@@ -63,6 +63,6 @@ impl Clock {
 
     /// Sleeps `duration`.
     pub(crate) async fn sleep(&self, duration: Duration) {
-        tokio::time::sleep(duration).await
+        tokio::time::sleep(duration).await;
     }
 }
