@@ -123,10 +123,14 @@ mod scrubber;
 mod secret;
 
 mod health;
-mod metrics;
+pub mod metrics;
 mod platform;
 
 mod session;
+
+pub mod state;
+
+mod module_metrics;
 
 mod action;
 mod connector;
@@ -144,7 +148,9 @@ pub use configuration::ConfigError;
 /// `intake_url` when absent) and `intake_key`. Flatten it into your configuration
 /// (`#[serde(flatten)] pub intake: DefaultConnectorConfiguration`) or use it as is.
 pub use context::DefaultConnectorConfiguration;
-pub use context::{ActionContext, ConnectorContext, TriggerContext, ValidatorContext};
+pub use context::{
+    ActionContext, ConnectorContext, DeliveryError, TriggerContext, ValidatorContext,
+};
 pub use error::{ActionError, ConnectorError, Error, TriggerError, ValidationError};
 pub use intake::{EventId, EventIds, EventIdsIter, PushError};
 pub use log_entry::Level;
@@ -154,6 +160,10 @@ pub use secret::Secret;
 /// The HTTP client crate the contexts hand out (`ctx.http()`), re-exported so a module uses
 /// the same version.
 pub use reqwest;
+
+/// The date crate of the checkpoints ([`state::TimeCheckpoint`]), re-exported so a module uses
+/// the same version.
+pub use chrono;
 
 #[doc = include_str!("docs/module.md")]
 pub use sekoia_macros::module;

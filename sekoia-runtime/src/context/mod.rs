@@ -10,7 +10,7 @@ mod trigger;
 mod validator;
 
 pub use action::ActionContext;
-pub use connector::{ConnectorContext, DefaultConnectorConfiguration};
+pub use connector::{ConnectorContext, DefaultConnectorConfiguration, DeliveryError};
 pub use trigger::TriggerContext;
 pub use validator::ValidatorContext;
 
@@ -55,9 +55,42 @@ macro_rules! long_running_helpers {
             &self.session.http
         }
 
-        /// The directory of files exchanged with playbooks.
+        /// The directory of files exchanged with playbooks, where the state files live.
         pub fn data_dir(&self) -> &std::path::Path {
             &self.session.data_dir
+        }
+
+        /// The session's wall-clock time (virtual under a paused tokio clock in tests).
+        pub fn now(&self) -> $crate::chrono::DateTime<$crate::chrono::Utc> {
+            self.session.clock.now().into()
+        }
+
+        /// Opens the state file `context.json` of the data directory, Python's
+        /// `PersistentJSON("context.json")`; see [`State`]($crate::state::State).
+        pub fn state<S>(&self) -> Result<$crate::state::State<S>, $crate::state::StateError>
+        where
+            S: serde::Serialize + serde::de::DeserializeOwned + Default,
+        {
+            $crate::state::State::open(self.session.data_dir.join($crate::state::CONTEXT_FILE))
+        }
+
+        /// Opens the state file `name` of the data directory.
+        pub fn state_file<S>(
+            &self,
+            name: &str,
+        ) -> Result<$crate::state::State<S>, $crate::state::StateError>
+        where
+            S: serde::Serialize + serde::de::DeserializeOwned + Default,
+        {
+            $crate::state::State::open(self.session.data_dir.join(name))
+        }
+
+        /// Declares the module's own Prometheus metrics (see
+        /// [`ModuleMetrics`]($crate::metrics::ModuleMetrics)).
+        pub fn metrics(&self) -> $crate::metrics::ModuleMetrics<'_> {
+            $crate::metrics::ModuleMetrics {
+                session: &self.session,
+            }
         }
     };
 }

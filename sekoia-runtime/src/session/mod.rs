@@ -90,7 +90,7 @@ impl Session {
         Arc::new(Session {
             http: third_party_client(&parts.user_agent),
             liveness: Liveness::new(parts.clock),
-            metrics: Metrics::new(parts.kind == Kind::Connector),
+            metrics: Metrics::new(parts.kind == Kind::Connector, parts.clock),
             platform: parts.platform,
             logs,
             dispatch,
