@@ -165,6 +165,16 @@ impl Emulator {
         format!("{}/pages", self.url)
     }
 
+    /// `<url>/vendor`: the base URL of the emulated [third-party API](crate::VendorApi).
+    pub fn vendor_url(&self) -> String {
+        format!("{}/vendor", self.url)
+    }
+
+    /// The emulated third-party API: its events, credentials, tokens and limits.
+    pub fn vendor(&self) -> &crate::VendorApi {
+        &self.platform.vendor
+    }
+
     /// The secrets the platform holds now: those given to the builder, updated by any
     /// `"finished"` status update that carried `secrets` (merged key by key).
     pub fn secrets(&self) -> Value {

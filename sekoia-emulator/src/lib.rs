@@ -134,6 +134,7 @@ mod running;
 mod script;
 mod server;
 mod signal;
+mod vendor;
 
 pub use builder::EmulatorBuilder;
 pub use configuration::{CONFIG_ROOT_ENV, DATA_ROOT_ENV};
@@ -146,3 +147,4 @@ pub use recording::RecordedRequest;
 pub use run::{DEFAULT_STOP_GRACE, DEFAULT_TIMEOUT, DEFAULT_TOKEN, ModuleRun};
 pub use running::{ModulePorts, RunOutcome, RunningModule};
 pub use script::{Method, Reply};
+pub use vendor::{VENDOR_PREFIX, VendorApi};

@@ -12,6 +12,7 @@ use crate::answer::Answer;
 use crate::intake::{Batch, EventIds, parse_batch};
 use crate::recording::{RecordedRequest, Recorder};
 use crate::script::{Reply, ReplyAction, Scripts};
+use crate::vendor::{self, VendorApi};
 use crate::{callback, logs, pages};
 
 /// The paths the platform serves, with their methods.
@@ -36,6 +37,7 @@ pub(crate) struct Platform {
     pub(crate) options: Options,
     pub(crate) recorder: Recorder,
     pub(crate) scripts: Scripts,
+    pub(crate) vendor: VendorApi,
     secrets: Mutex<Value>,
     event_ids: EventIds,
 }
@@ -72,6 +74,7 @@ impl Platform {
             options,
             recorder: Recorder::new(),
             scripts: Scripts::new(),
+            vendor: VendorApi::default(),
             secrets: Mutex::new(secrets),
             event_ids: EventIds::new(),
         }
@@ -99,7 +102,13 @@ impl Platform {
             delay,
             headers,
         } = reply.unwrap_or_else(Reply::normal);
+        let mut delay = delay;
         let answer = match action {
+            ReplyAction::Default if vendor::is_vendor(&request.path) => {
+                let (answer, latency) = self.vendor.answer(&request);
+                delay += latency;
+                Some(answer)
+            }
             ReplyAction::Default => Some(self.default_answer(&request, &parsed)),
             ReplyAction::Respond {
                 status,

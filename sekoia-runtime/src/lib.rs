@@ -130,6 +130,7 @@ mod session;
 
 pub mod state;
 
+pub mod client;
 mod module_metrics;
 
 mod action;

@@ -49,10 +49,18 @@ macro_rules! long_running_helpers {
             self.session.log(level, message.as_ref());
         }
 
-        /// An HTTP client for third-party APIs, with
-        /// `User-Agent: sekoiaio-connector/<module slug>-<version>`.
+        /// A plain HTTP client for third-party APIs, with
+        /// `User-Agent: sekoiaio-connector/<module slug>-<version>` and timeouts (10 s to
+        /// connect, 60 s a request). [`http_client`](Self::http_client) adds retries, rate
+        /// limits, authentication and pagination.
         pub fn http(&self) -> &$crate::reqwest::Client {
             &self.session.http
+        }
+
+        /// A client for a third-party API, with retries, rate limits, authentication and
+        /// pagination; see [`client`]($crate::client).
+        pub fn http_client(&self) -> $crate::client::HttpClientBuilder {
+            $crate::client::HttpClientBuilder::new(std::sync::Arc::clone(&self.session))
         }
 
         /// The directory of files exchanged with playbooks, where the state files live.

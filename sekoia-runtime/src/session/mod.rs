@@ -70,6 +70,8 @@ pub(crate) struct Session {
     pub(crate) metrics: Metrics,
     pub(crate) data_dir: PathBuf,
     pub(crate) http: reqwest::Client,
+    /// `User-Agent` of the third-party clients.
+    pub(crate) user_agent: String,
 }
 
 impl Session {
@@ -89,6 +91,7 @@ impl Session {
         let dispatch = tracing_layer::dispatch(Arc::clone(&logs), parts.log_filter.as_deref());
         Arc::new(Session {
             http: third_party_client(&parts.user_agent),
+            user_agent: parts.user_agent,
             liveness: Liveness::new(parts.clock),
             metrics: Metrics::new(parts.kind == Kind::Connector, parts.clock),
             platform: parts.platform,
@@ -178,10 +181,12 @@ fn merge_secrets(configuration: &mut Value, names: &[String], secrets: &Map<Stri
     }
 }
 
-/// The client offered to user code.
+/// The client offered to user code: 10 s to connect, 60 s for a whole request.
 fn third_party_client(user_agent: &str) -> reqwest::Client {
     reqwest::Client::builder()
         .user_agent(user_agent)
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(60))
         .build()
         .expect("a reqwest client with a user agent builds")
 }
