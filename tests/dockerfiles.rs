@@ -4,7 +4,7 @@ use sekoia_tests::{dockerfile, example};
 
 #[test]
 fn example_dockerfiles_have_the_shape_sekoia_needs() {
-    for module in ["testhttp", "sample", "conformance"] {
+    for module in ["testhttp", "sample", "conformance", "cyberark"] {
         let text = std::fs::read_to_string(example(module).join("Dockerfile")).unwrap();
         let problems = dockerfile::problems(&text, module);
         assert!(

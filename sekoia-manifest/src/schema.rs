@@ -14,6 +14,13 @@ use serde_json::{Map, Value};
 /// The marker `Secret<T>` puts on its schema (hoisted into `"secrets"`); never left in a manifest.
 pub const SECRET_MARKER: &str = "x-sekoia-secret";
 
+/// The marker of a root schema to keep as schemars writes it, as hand-written manifests are:
+/// no pydantic titles on the properties, no `"default": null`, `Option` as schemars says it.
+/// Only Rust integer formats are dropped and `Secret` fields hoisted into `"secrets"`; a
+/// `"$schema"` is kept when the type adds one. Put it on a type with
+/// `#[schemars(extend("x-sekoia-as-written" = true))]` (for a module ported with its manifests).
+pub const AS_WRITTEN_MARKER: &str = "x-sekoia-as-written";
+
 /// A schema the Sekoia dialect cannot express.
 #[derive(Debug, PartialEq, Eq)]
 pub enum SchemaError {
@@ -43,6 +50,8 @@ impl std::error::Error for SchemaError {}
 pub fn schema_for<T: JsonSchema>() -> Result<Value, SchemaError> {
     let mut settings = SchemaSettings::draft07();
     settings.inline_subschemas = true;
+    // a "$schema" comes from the type itself, if at all (the dialect drops it otherwise)
+    settings.meta_schema = None;
     let schema = settings.into_generator().into_root_schema_for::<T>();
     let mut value = schema.to_value();
     to_sekoia_dialect(&mut value, std::any::type_name::<T>())?;
@@ -63,6 +72,12 @@ pub fn to_sekoia_dialect(root: &mut Value, type_name: &str) -> Result<(), Schema
     let Value::Object(map) = root else {
         return Ok(());
     };
+    if map.remove(AS_WRITTEN_MARKER).is_some() {
+        drop_rust_formats(map);
+        hoist_secrets(map, type_name)?;
+        order_root_keys(map);
+        return Ok(());
+    }
     map.remove("$schema");
     normalize(map);
     hoist_secrets(map, type_name)?;
@@ -73,7 +88,14 @@ pub fn to_sekoia_dialect(root: &mut Value, type_name: &str) -> Result<(), Schema
 /// Root keys in pydantic's order: `title`, `description`, `type`, `properties`, `required`,
 /// the others as they came, `secrets` last.
 fn order_root_keys(root: &mut Map<String, Value>) {
-    const FIRST: [&str; 5] = ["title", "description", "type", "properties", "required"];
+    const FIRST: [&str; 6] = [
+        "$schema",
+        "title",
+        "description",
+        "type",
+        "properties",
+        "required",
+    ];
     let mut ordered = Map::with_capacity(root.len());
     for key in FIRST {
         if let Some(value) = root.remove(key) {
@@ -171,6 +193,24 @@ fn normalize(schema: &mut Map<String, Value>) {
                     normalize(sub);
                 }
             }
+        }
+    }
+}
+
+/// [`drop_rust_format`] everywhere in a schema.
+fn drop_rust_formats(schema: &mut Map<String, Value>) {
+    drop_rust_format(schema);
+    for value in schema.values_mut() {
+        match value {
+            Value::Object(sub) => drop_rust_formats(sub),
+            Value::Array(items) => {
+                for item in items {
+                    if let Value::Object(sub) = item {
+                        drop_rust_formats(sub);
+                    }
+                }
+            }
+            _ => {}
         }
     }
 }

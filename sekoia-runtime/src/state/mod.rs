@@ -16,5 +16,19 @@ pub use checkpoint::{CursorCheckpoint, TimeCheckpoint, TimeUnit, Window};
 pub use dedup::DedupCache;
 pub use file::{State, StateError};
 
+/// A date as Python's `datetime.isoformat()` writes an aware UTC datetime, as the checkpoints
+/// store it (`2025-02-18T23:38:44.719000+00:00`; no fraction when it is zero, nine digits for
+/// nanoseconds).
+///
+/// ```
+/// use sekoia_runtime::state::isoformat;
+///
+/// let date = "2025-02-18T23:38:44.719Z".parse().unwrap();
+/// assert_eq!(isoformat(date), "2025-02-18T23:38:44.719000+00:00");
+/// ```
+pub fn isoformat(date: chrono::DateTime<chrono::Utc>) -> String {
+    iso::format(date)
+}
+
 /// The file name of the Python SDK's checkpoints and of most connectors' state.
 pub const CONTEXT_FILE: &str = "context.json";
