@@ -69,6 +69,11 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     events: Option<u64>,
 
+    /// Fill the emulated third-party API (`{emulator}/vendor/`) with N audit events, for a
+    /// connector to collect (its token endpoint takes `client` / `secret`)
+    #[arg(long, value_name = "N")]
+    vendor_events: Option<usize>,
+
     /// Stop the module after S seconds (decimals allowed)
     #[arg(long, value_name = "S", value_parser = parse_seconds)]
     timeout: Option<Duration>,
@@ -111,12 +116,15 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     warn_unused_flags(&args, component);
 
     let emulator = Emulator::builder()
+        .vendor_events(args.vendor_events.unwrap_or(0))
         .try_start()
         .context("cannot start the platform emulator")?;
     let url = emulator.url().to_owned();
     output::status(
         "Emulator",
-        &format!("{url} (test pages under {url}/pages/: hello, json, entries, events)"),
+        &format!(
+            "{url} (test pages under {url}/pages/: hello, json, entries, events; a third-party API under {url}/vendor/)"
+        ),
     );
     for input in [
         &mut arguments,

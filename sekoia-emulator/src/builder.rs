@@ -27,6 +27,9 @@ pub struct EmulatorBuilder {
     pub(crate) secrets: Value,
     pub(crate) options: Options,
     pub(crate) port: u16,
+    pub(crate) vendor_events: usize,
+    pub(crate) vendor_credentials: Option<(String, String)>,
+    pub(crate) vendor_api_key: Option<String>,
 }
 
 impl Default for EmulatorBuilder {
@@ -40,6 +43,9 @@ impl Default for EmulatorBuilder {
                 max_batch_bytes: DEFAULT_MAX_BATCH_BYTES,
             },
             port: 0,
+            vendor_events: 0,
+            vendor_credentials: None,
+            vendor_api_key: None,
         }
     }
 }
@@ -92,6 +98,25 @@ impl EmulatorBuilder {
     /// that they never collide.
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
+        self
+    }
+
+    /// The [vendor API](crate::VendorApi) starts with `count` events (default none).
+    pub fn vendor_events(mut self, count: usize) -> Self {
+        self.vendor_events = count;
+        self
+    }
+
+    /// The client id and secret the vendor API's token endpoint accepts (default `client` /
+    /// `secret`).
+    pub fn vendor_credentials(mut self, id: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.vendor_credentials = Some((id.into(), secret.into()));
+        self
+    }
+
+    /// The vendor API requires `x-api-key: <key>` on its event endpoints.
+    pub fn vendor_api_key(mut self, key: impl Into<String>) -> Self {
+        self.vendor_api_key = Some(key.into());
         self
     }
 

@@ -72,6 +72,13 @@ impl Emulator {
         shutdown: watch::Sender<bool>,
     ) -> (Emulator, Arc<Platform>) {
         let platform = Arc::new(Platform::new(builder.options, builder.secrets));
+        if let Some((id, secret)) = &builder.vendor_credentials {
+            platform.vendor.set_credentials(id, secret);
+        }
+        if let Some(key) = &builder.vendor_api_key {
+            platform.vendor.set_api_key(key);
+        }
+        platform.vendor.add_events(builder.vendor_events);
         let emulator = Emulator {
             platform: platform.clone(),
             addr,
@@ -179,6 +186,12 @@ impl Emulator {
     /// `"finished"` status update that carried `secrets` (merged key by key).
     pub fn secrets(&self) -> Value {
         self.platform.secrets()
+    }
+
+    /// The secrets of the component's own configuration, answered as `node_value` by
+    /// `GET /secrets` as SDK 1.27's platform does (`None`: no `node_value`, as before 1.27).
+    pub fn set_node_secrets(&self, secrets: Option<Value>) {
+        self.platform.set_node_secrets(secrets);
     }
 
     /// Replaces the secrets the platform holds.

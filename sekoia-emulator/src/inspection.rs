@@ -47,6 +47,20 @@ impl Emulator {
         self.platform.recorder.next_seq()
     }
 
+    /// The assets the asset-management API accepted (`POST /api/v2/asset-management/...`
+    /// answered 2xx), every batch's `items` in order.
+    pub fn assets(&self) -> Vec<Value> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.path.starts_with(crate::ASSET_PUSH_PREFIX) && r.accepted())
+            .filter_map(|r| r.body)
+            .flat_map(|body| match body.get("items") {
+                Some(Value::Array(items)) => items.clone(),
+                _ => Vec::new(),
+            })
+            .collect()
+    }
+
     /// The events the intake accepted (`/batch` requests answered 2xx), as the JSON strings
     /// received, in order. Empty when events are not kept
     /// ([`EmulatorBuilder::keep_events`](crate::EmulatorBuilder::keep_events)).

@@ -12,6 +12,8 @@
 //! | `GET /secrets` | `200 {"value": <secrets>}` |
 //! | `POST /batch` `{"intake_key", "jsons": [<event as a JSON string>...]}` | `200 {"event_ids": [<one UUID per event>]}` |
 //! | `GET /pages/hello`, `/pages/json`, `/pages/entries`, `/pages/events` | test pages for modules that fetch something, see below |
+//! | `POST /api/v2/asset-management/asset-connector/<uuid>` `{"version", "items"}`, `GET /api/v1/tasks/<id>` | the asset-management API of asset connectors: `200 {"task_id"}`, then `200 {"status": "FINISHED"}` ([`Emulator::assets`]) |
+//! | `/vendor/...` | a scripted third-party API for connectors: tokens, paginated events, CyberArk's audit stream ([`VendorApi`]) |
 //! | anything else | `404` (unknown path) or `405` (wrong method), with a JSON error |
 //!
 //! Bodies are checked against the platform contract (fields and their types, log levels, a
@@ -117,6 +119,7 @@
 #![warn(missing_docs, unreachable_pub)]
 
 mod answer;
+mod assets;
 mod builder;
 mod callback;
 mod configuration;
@@ -136,6 +139,7 @@ mod server;
 mod signal;
 mod vendor;
 
+pub use assets::{ASSET_PUSH_PREFIX, TASKS_PREFIX};
 pub use builder::EmulatorBuilder;
 pub use configuration::{CONFIG_ROOT_ENV, DATA_ROOT_ENV};
 pub use emulator::Emulator;

@@ -38,7 +38,9 @@ pub(crate) struct Platform {
     pub(crate) recorder: Recorder,
     pub(crate) scripts: Scripts,
     pub(crate) vendor: VendorApi,
+    pub(crate) tasks: crate::assets::Tasks,
     secrets: Mutex<Value>,
+    node_secrets: Mutex<Option<Value>>,
     event_ids: EventIds,
 }
 
@@ -75,7 +77,9 @@ impl Platform {
             recorder: Recorder::new(),
             scripts: Scripts::new(),
             vendor: VendorApi::default(),
+            tasks: crate::assets::Tasks::default(),
             secrets: Mutex::new(secrets),
+            node_secrets: Mutex::new(None),
             event_ids: EventIds::new(),
         }
     }
@@ -90,6 +94,26 @@ impl Platform {
 
     pub(crate) fn set_secrets(&self, secrets: Value) {
         *self.secrets_lock() = secrets;
+    }
+
+    pub(crate) fn set_node_secrets(&self, secrets: Option<Value>) {
+        *self
+            .node_secrets
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = secrets;
+    }
+
+    /// `GET /secrets`: `{"value"}`, with `node_value` when node secrets are set (SDK 1.27).
+    fn secrets_answer(&self) -> Value {
+        let node = self
+            .node_secrets
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        match node {
+            Some(node) => json!({ "value": self.secrets(), "node_value": node }),
+            None => json!({ "value": self.secrets() }),
+        }
     }
 
     /// Decides the answer to `request` and records it.
@@ -178,6 +202,19 @@ impl Platform {
                 .map(|(_, value)| value.as_str());
             return pages::answer(&request.method, &request.path, authorization);
         }
+        if crate::assets::is_asset_api(&request.path) {
+            let authorization = request
+                .headers
+                .iter()
+                .find(|(name, _)| name == "authorization")
+                .map(|(_, value)| value.as_str());
+            return self.tasks.answer(
+                &request.method,
+                &request.path,
+                authorization,
+                parsed.value.as_ref(),
+            );
+        }
         let Some((path, methods)) = ENDPOINTS.iter().find(|(path, _)| *path == request.path) else {
             let known: Vec<&str> = ENDPOINTS.iter().map(|(path, _)| *path).collect();
             return Answer::json(
@@ -209,9 +246,7 @@ impl Platform {
             ("PATCH", "/callback") => self.status_update(parsed),
             ("POST", "/callback") => checked(parsed, callback::check_event),
             ("POST", "/logs") => checked(parsed, logs::check_logs),
-            ("GET", "/secrets") => {
-                Answer::json(StatusCode::OK, &json!({ "value": self.secrets() }))
-            }
+            ("GET", "/secrets") => Answer::json(StatusCode::OK, &self.secrets_answer()),
             _ => self.batch(request, parsed),
         }
     }

@@ -131,3 +131,44 @@ fn a_bad_option_names_itself_and_shows_the_usage() {
         assert!(stderr.contains("usage: sekoia-emulator"), "{stderr}");
     }
 }
+
+#[test]
+fn the_vendor_api_is_filled_and_guarded_from_the_command_line() {
+    let mut emulator = Standalone::start(&[
+        "--vendor-events",
+        "3",
+        "--vendor-credentials",
+        "id:s3cret",
+        "--vendor-api-key",
+        "k",
+    ]);
+    let addr = Standalone::addr(&emulator.line());
+    let basic = "Basic aWQ6czNjcmV0"; // base64("id:s3cret")
+    let token = common::send(
+        addr,
+        "POST",
+        "/vendor/oauth2/token",
+        &[
+            ("authorization", basic),
+            ("content-type", "application/x-www-form-urlencoded"),
+        ],
+        b"grant_type=client_credentials",
+    )
+    .unwrap();
+    assert_eq!(token.status, 200, "{token:?}");
+    let access = format!("Bearer {}", token.json()["access_token"].as_str().unwrap());
+    let events = |key: &str| {
+        common::send(
+            addr,
+            "GET",
+            "/vendor/events",
+            &[("authorization", access.as_str()), ("x-api-key", key)],
+            b"",
+        )
+        .unwrap()
+    };
+    assert_eq!(events("wrong").status, 401);
+    let page = events("k");
+    assert_eq!(page.json()["data"].as_array().unwrap().len(), 3);
+    assert_eq!(json!(page.json()["next"]), json!(null));
+}

@@ -30,8 +30,8 @@ use syn::{Expr, ExprLit, Ident, Lit, LitStr, Meta, Token};
 use crate::ctxt::Ctxt;
 use crate::suggest::unknown_argument;
 use crate::symbol::{
-    CATEGORIES, COMPONENT_KEYS, DESCRIPTION, DOCKER_PARAMETERS, MODULE_KEYS, NAME, SLUG, Symbol,
-    UUID,
+    ASSET_CONNECTOR_KEYS, CAPABILITY, CATEGORIES, COMPONENT_KEYS, DESCRIPTION, DOCKER_PARAMETERS,
+    MODULE_KEYS, NAME, SLUG, Symbol, UUID,
 };
 use crate::valid::Kind;
 
@@ -81,19 +81,43 @@ pub(crate) struct ComponentArgs {
     pub uuid: Attr<LitStr>,
     pub docker_parameters: Attr<LitStr>,
     pub slug: Attr<LitStr>,
+    /// `#[asset_connector]` only.
+    pub capability: Attr<LitStr>,
     pub seen: Seen,
 }
 
 impl ComponentArgs {
     /// Reads the arguments, reporting in `cx` every one that is not of its form.
     pub(crate) fn parse(kind: Kind, tokens: TokenStream, cx: &mut Ctxt) -> Self {
-        let (seen, list) = read(kind.as_str(), Some(kind), COMPONENT_KEYS, tokens, cx);
+        Self::parse_as(kind.as_str(), kind, COMPONENT_KEYS, tokens, cx)
+    }
+
+    /// Reads the arguments of `#[asset_connector(...)]`: a connector's, and `capability`.
+    pub(crate) fn parse_asset_connector(tokens: TokenStream, cx: &mut Ctxt) -> Self {
+        Self::parse_as(
+            "asset_connector",
+            Kind::Connector,
+            ASSET_CONNECTOR_KEYS,
+            tokens,
+            cx,
+        )
+    }
+
+    fn parse_as(
+        attribute: &'static str,
+        kind: Kind,
+        keys: &'static [Symbol],
+        tokens: TokenStream,
+        cx: &mut Ctxt,
+    ) -> Self {
+        let (seen, list) = read(attribute, Some(kind), keys, tokens, cx);
         let mut args = ComponentArgs {
             name: Attr::none(NAME),
             description: Attr::none(DESCRIPTION),
             uuid: Attr::none(UUID),
             docker_parameters: Attr::none(DOCKER_PARAMETERS),
             slug: Attr::none(SLUG),
+            capability: Attr::none(CAPABILITY),
             seen,
         };
         for arg in list {
@@ -103,6 +127,7 @@ impl ComponentArgs {
                 Some(UUID) => args.uuid.set(&arg, arg.string(cx), cx),
                 Some(DOCKER_PARAMETERS) => args.docker_parameters.set(&arg, arg.string(cx), cx),
                 Some(SLUG) => args.slug.set(&arg, arg.string(cx), cx),
+                Some(CAPABILITY) => args.capability.set(&arg, arg.string(cx), cx),
                 _ => args.seen.unknown(&arg, cx),
             }
         }

@@ -88,7 +88,37 @@ pub(crate) fn component(kind: Kind, args: TokenStream, item: TokenStream) -> Tok
     if let Some(errors) = cx.into_compile_errors() {
         return with_errors(item, errors);
     }
-    let ident = &the_struct.ident;
+    registration(attribute, &item, &the_struct.ident, spec, None)
+}
+
+/// `#[asset_connector(capability = "...", ...)]`
+pub(crate) fn asset_connector(args: TokenStream, item: TokenStream) -> TokenStream {
+    let attribute = "asset_connector";
+    let mut cx = Ctxt::default();
+    let args = ComponentArgs::parse_asset_connector(args, &mut cx);
+    let parsed: Item = match syn::parse2(item.clone()) {
+        Ok(parsed) => parsed,
+        Err(e) => return with_errors(item, e.to_compile_error()),
+    };
+    let Some(the_struct) = valid::the_struct(attribute, &parsed, &mut cx) else {
+        return with_errors(item, cx.into_compile_errors().unwrap_or_default());
+    };
+    let (spec, capability) = valid::asset_connector(&args, the_struct, &mut cx);
+    if let Some(errors) = cx.into_compile_errors() {
+        return with_errors(item, errors);
+    }
+    registration(attribute, &item, &the_struct.ident, spec, Some(capability))
+}
+
+/// The item, its `Construct` impl and its descriptor, submitted to the inventory; an asset
+/// connector's descriptor also takes its capability.
+fn registration(
+    attribute: &str,
+    item: &TokenStream,
+    ident: &syn::Ident,
+    spec: valid::ComponentSpec,
+    capability: Option<String>,
+) -> TokenStream {
     let valid::ComponentSpec {
         name,
         description,
@@ -108,6 +138,7 @@ pub(crate) fn component(kind: Kind, args: TokenStream, item: TokenStream) -> Tok
     let descriptor = quote_spanned! {ident.span()=>
         ::sekoia_runtime::__private::descriptor::#descriptor_fn::<#ident>
     };
+    let capability = capability.map(|c| quote!(, #c));
     quote! {
         #item
 
@@ -129,7 +160,7 @@ pub(crate) fn component(kind: Kind, args: TokenStream, item: TokenStream) -> Tok
                         rust_path: ::core::concat!(::core::module_path!(), "::", ::core::stringify!(#ident)),
                         location: ::core::concat!(::core::file!(), ":", ::core::line!()),
                     },
-                })
+                } #capability)
             }
         };
     }

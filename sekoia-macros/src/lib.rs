@@ -1,5 +1,5 @@
-//! The attribute macros of `sekoia-runtime`: `#[module]`, `#[action]`, `#[trigger]` and
-//! `#[connector]`. Use them through `sekoia_runtime` (its prelude re-exports them); this crate is
+//! The attribute macros of `sekoia-runtime`: `#[module]`, `#[action]`, `#[trigger]`,
+//! `#[connector]` and `#[asset_connector]`. Use them through `sekoia_runtime` (its prelude re-exports them); this crate is
 //! an implementation detail.
 //!
 //! Each macro reads its arguments into typed structs (`attr`, keywords in `symbol`), checks
@@ -39,4 +39,10 @@ pub fn trigger(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn connector(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::component(valid::Kind::Connector, args.into(), item.into()).into()
+}
+
+/// See `sekoia_runtime::asset_connector`.
+#[proc_macro_attribute]
+pub fn asset_connector(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::asset_connector(args.into(), item.into()).into()
 }

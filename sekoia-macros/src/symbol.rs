@@ -15,6 +15,7 @@ pub(crate) const UUID: Symbol = Symbol("uuid");
 pub(crate) const CATEGORIES: Symbol = Symbol("categories");
 pub(crate) const DESCRIPTION: Symbol = Symbol("description");
 pub(crate) const DOCKER_PARAMETERS: Symbol = Symbol("docker_parameters");
+pub(crate) const CAPABILITY: Symbol = Symbol("capability");
 
 /// The keys of `#[module(...)]`, in the order the "expected one of" hint lists them.
 pub(crate) const MODULE_KEYS: &[Symbol] = &[NAME, SLUG, UUID, CATEGORIES, DESCRIPTION];
@@ -22,6 +23,10 @@ pub(crate) const MODULE_KEYS: &[Symbol] = &[NAME, SLUG, UUID, CATEGORIES, DESCRI
 /// The keys of `#[action(...)]`, `#[trigger(...)]` and `#[connector(...)]`, in the order the
 /// "expected one of" hint lists them.
 pub(crate) const COMPONENT_KEYS: &[Symbol] = &[NAME, DESCRIPTION, UUID, DOCKER_PARAMETERS, SLUG];
+
+/// The keys of `#[asset_connector(...)]`: a component's, and its `capability`.
+pub(crate) const ASSET_CONNECTOR_KEYS: &[Symbol] =
+    &[NAME, DESCRIPTION, UUID, DOCKER_PARAMETERS, SLUG, CAPABILITY];
 
 impl Symbol {
     pub fn as_str(self) -> &'static str {

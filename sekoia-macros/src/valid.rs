@@ -121,6 +121,42 @@ pub(crate) fn module(args: &ModuleArgs, item: &ItemStruct, cx: &mut Ctxt) -> Mod
     }
 }
 
+/// Checks `#[asset_connector(...)]` on `item`: a connector's arguments, and a `capability`
+/// (`host_detection`, `account_detection`, `vulnerability_enrichment`, `user`...: lower-case
+/// words joined by `_`).
+pub(crate) fn asset_connector(
+    args: &ComponentArgs,
+    item: &ItemStruct,
+    cx: &mut Ctxt,
+) -> (ComponentSpec, String) {
+    let attribute = "asset_connector";
+    let spec = component_as(attribute, args, item, cx);
+    let capability = match args.capability.get() {
+        Some(lit) => {
+            let value = lit.value();
+            let valid = value.starts_with(|c: char| c.is_ascii_lowercase())
+                && value.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+            if !valid {
+                cx.error_spanned_by(
+                    lit,
+                    format!("#[{attribute}] `capability` \"{value}\" must be lower-case words joined by `_` (e.g. \"host_detection\", \"account_detection\")"),
+                );
+            }
+            value
+        }
+        None => {
+            if args.seen.lacks(&args.capability) {
+                cx.error_spanned_by(
+                    &item.ident,
+                    format!("#[{attribute}] needs `capability = \"...\"` (e.g. \"host_detection\", \"account_detection\", \"vulnerability_enrichment\")"),
+                );
+            }
+            String::new()
+        }
+    };
+    (spec, capability)
+}
+
 /// Checks `#[action(...)]` (or trigger, connector) on `item`.
 pub(crate) fn component(
     kind: Kind,
@@ -128,7 +164,15 @@ pub(crate) fn component(
     item: &ItemStruct,
     cx: &mut Ctxt,
 ) -> ComponentSpec {
-    let attribute = kind.as_str();
+    component_as(kind.as_str(), args, item, cx)
+}
+
+fn component_as(
+    attribute: &str,
+    args: &ComponentArgs,
+    item: &ItemStruct,
+    cx: &mut Ctxt,
+) -> ComponentSpec {
     let struct_name = item.ident.to_string();
     let name = match args.name.get() {
         Some(n) => non_empty(attribute, NAME, n, cx),

@@ -103,6 +103,9 @@ pub struct ComponentDescriptor {
     pub arguments: SchemaFn,
     /// The `results` schema (none for connectors).
     pub results: Option<SchemaFn>,
+    /// An asset connector's `capability` (`host_detection`...): its manifest is a connector's
+    /// with `"type": "asset"`, and needs no `intake_key`.
+    pub capability: Option<&'static str>,
     /// How the runtime starts it.
     pub start: Start,
 }

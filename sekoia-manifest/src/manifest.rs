@@ -155,7 +155,10 @@ fn component_manifest(
         move |source| ManifestError::Schema { what, source }
     };
     let arguments = (component.arguments)().map_err(schema_error("arguments"))?;
-    if component.kind == Kind::Connector && arguments.pointer("/properties/intake_key").is_none() {
+    if component.kind == Kind::Connector
+        && component.capability.is_none()
+        && arguments.pointer("/properties/intake_key").is_none()
+    {
         return Err(ManifestError::ConnectorWithoutIntakeKey {
             origin: identity.origin.to_string(),
         });
@@ -171,6 +174,10 @@ fn component_manifest(
         "docker_parameters".into(),
         identity.docker_parameters.into(),
     );
+    if let Some(capability) = component.capability {
+        doc.insert("type".into(), "asset".into());
+        doc.insert("capability".into(), capability.into());
+    }
     doc.insert("arguments".into(), arguments);
     if let Some(results) = component.results {
         doc.insert(

@@ -34,6 +34,7 @@ pub const fn descriptor<A: Action + Construct>(identity: Identity) -> ComponentD
         module_type_name: std::any::type_name::<A::Module>,
         arguments: <A::Arguments as Input>::__schema,
         results: Some(<A::Results as Output>::__schema),
+        capability: None,
         start: Start::new(runner::<A>),
     }
 }

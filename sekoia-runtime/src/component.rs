@@ -13,8 +13,11 @@ use sekoia_manifest::schema::SchemaError;
 use serde_json::Value;
 
 use crate::configuration::ConfigError;
-use crate::context::{ActionContext, ConnectorContext, TriggerContext, ValidatorContext};
-use crate::error::{ActionError, ConnectorError, TriggerError, ValidationError};
+use crate::context::{
+    ActionContext, AssetBatches, AssetConnectorContext, ConnectorContext, TriggerContext,
+    ValidatorContext,
+};
+use crate::error::{ActionError, ConnectorError, Error, TriggerError, ValidationError};
 
 /// What the platform sends to a component: action arguments, trigger and connector
 /// configurations, the module configuration.
@@ -189,6 +192,58 @@ pub trait Connector: Sized + Send + Sync + 'static {
         &self,
         ctx: &ConnectorContext<Self>,
     ) -> impl Future<Output = Result<(), ConnectorError>> + Send;
+}
+
+/// A long-running component that collects assets (devices, users, vulnerabilities, software)
+/// and pushes them to the platform's asset-management API, in batches (SDK 1.19+'s
+/// `AssetConnector`).
+///
+/// Its configuration must carry the asset connector's fields: flatten a
+/// [`DefaultAssetConnectorConfiguration`](crate::DefaultAssetConnectorConfiguration) into it,
+/// or use it as is. Each cycle the runtime calls [`collect`](AssetConnector::collect), which
+/// hands assets to [`AssetBatches::push`](crate::AssetBatches::push); every batch the platform
+/// accepts is followed by [`update_checkpoint`](AssetConnector::update_checkpoint).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is marked `#[asset_connector]` but does not implement `AssetConnector`",
+    label = "missing `impl AssetConnector for {Self}`",
+    note = "write `impl AssetConnector for {Self} {{ type Module = ...; type Configuration = ...; async fn collect(...) }}`"
+)]
+pub trait AssetConnector: Sized + Send + Sync + 'static {
+    /// The module configuration type (the struct with `#[module]`).
+    type Module: Module;
+    /// The asset connector configuration: the manifest's `arguments` schema.
+    type Configuration: Input;
+
+    /// Collects the assets of one cycle, pushing each with `assets.push(item).await?`.
+    fn collect(
+        &self,
+        ctx: &AssetConnectorContext<Self>,
+        assets: &mut AssetBatches<'_, Self>,
+    ) -> impl Future<Output = Result<(), Error>> + Send;
+
+    /// Called after each batch the platform accepted: save where the collection is.
+    fn update_checkpoint(
+        &self,
+        ctx: &AssetConnectorContext<Self>,
+    ) -> impl Future<Output = Result<(), Error>> + Send {
+        let _ = ctx;
+        async { Ok(()) }
+    }
+
+    /// Called when [`mapped_fields`](AssetConnector::mapped_fields) changed since the last
+    /// cycle: forget the checkpoint, so that every asset is fetched again.
+    fn reset_checkpoint(
+        &self,
+        ctx: &AssetConnectorContext<Self>,
+    ) -> impl Future<Output = Result<(), Error>> + Send {
+        let _ = ctx;
+        async { Ok(()) }
+    }
+
+    /// The source field → OCSF field mapping the connector applies (empty: none checked).
+    fn mapped_fields(&self) -> std::collections::BTreeMap<String, String> {
+        std::collections::BTreeMap::new()
+    }
 }
 
 /// Checks a module configuration against the third-party service (the platform's

@@ -26,6 +26,7 @@ pub const fn descriptor<C: Connector + Construct>(identity: Identity) -> Compone
         module_type_name: std::any::type_name::<C::Module>,
         arguments: <C::Configuration as Input>::__schema,
         results: None,
+        capability: None,
         start: Start::new(runner::<C>),
     }
 }
@@ -72,8 +73,10 @@ pub(crate) fn context<C: Connector>(
 fn run<C: Connector + Construct>(session: Arc<Session>, sources: Sources) -> RunFuture {
     Box::pin(async move {
         session.liveness.set_thresholds(thresholds::<C>());
+        // SDK 1.27 overlays node secrets on triggers only: a connector keeps the values of
+        // its configuration file, as Python's `Connector._apply_node_secrets` (a no-op) does
         let module = match module_configuration::<C::Module>(&session, &sources).await {
-            Ok(module) => module,
+            Ok((module, _node_secrets)) => module,
             Err(e) => return configuration_error(&session, &e).await,
         };
         let raw = match configuration(&sources) {

@@ -17,6 +17,7 @@ use sekoia_manifest::{Kind, REGISTRATIONS_COMMAND, Registry, VALIDATE_COMMAND};
 
 use crate::clock::Clock;
 use crate::configuration::{ConfigError, Sources};
+use crate::identifiers::Identifiers;
 use crate::log_entry::Level;
 use crate::platform::http::{Endpoints, HttpPlatform};
 use crate::session::stop::Stop;
@@ -130,6 +131,7 @@ impl Process {
             log_filter: log_filter.clone(),
             echo_logs: true,
             stop: Stop::new(),
+            identifiers: Identifiers::read(&self.sources),
         });
         // tasks the user spawns log into the session too
         let _ = tracing::dispatcher::set_global_default(session.dispatch.clone());

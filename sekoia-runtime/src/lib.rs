@@ -117,6 +117,7 @@ mod component;
 mod configuration;
 mod context;
 mod error;
+mod identifiers;
 mod intake;
 mod log_entry;
 mod scrubber;
@@ -130,10 +131,13 @@ mod session;
 
 pub mod state;
 
+pub mod ocsf;
+
 pub mod client;
 mod module_metrics;
 
 mod action;
+mod asset_connector;
 mod connector;
 mod supervisor;
 mod trigger;
@@ -142,8 +146,16 @@ mod entrypoint;
 
 pub mod testing;
 
-pub use component::{AccountValidator, Action, Connector, Input, Module, Output, Trigger};
+pub use component::{
+    AccountValidator, Action, AssetConnector, Connector, Input, Module, Output, Trigger,
+};
 pub use configuration::ConfigError;
+/// The configuration of an asset connector, as SDK 1.27's `DefaultAssetConnectorConfiguration`:
+/// `sekoia_base_url` (the platform's API; `https://api.sekoia.io`, or
+/// `ASSET_CONNECTOR_PRODUCTION_BASE_URL`, when empty), `sekoia_api_key` (a secret), `frequency`
+/// (seconds between two cycles that found nothing, 10800 by default) and `batch_size` (assets a
+/// push, 100). Flatten it into yours (`#[serde(flatten)]`) or use it as is.
+pub use context::DefaultAssetConnectorConfiguration;
 /// The intake part of a connector configuration, as the Python SDK's
 /// `DefaultConnectorConfiguration`: `intake_server` (the intake's base URL; the platform's
 /// `intake_url` when absent) and `intake_key`. Flatten it into your configuration
@@ -152,7 +164,9 @@ pub use context::DefaultConnectorConfiguration;
 pub use context::{
     ActionContext, ConnectorContext, DeliveryError, TriggerContext, ValidatorContext,
 };
+pub use context::{AssetBatches, AssetConnectorContext};
 pub use error::{ActionError, ConnectorError, Error, TriggerError, ValidationError};
+pub use identifiers::Identifiers;
 pub use intake::{EventId, EventIds, EventIdsIter, PushError};
 pub use log_entry::Level;
 pub use platform::PlatformError;
@@ -178,13 +192,17 @@ pub use sekoia_macros::trigger;
 #[doc = include_str!("docs/connector.md")]
 pub use sekoia_macros::connector;
 
+#[doc = include_str!("docs/asset_connector.md")]
+pub use sekoia_macros::asset_connector;
+
 /// What a module's components crate needs: `use sekoia_runtime::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        AccountValidator, Action, ActionContext, ActionError, Connector, ConnectorContext,
-        ConnectorError, DefaultConnectorConfiguration, Error, Level, Secret, Trigger,
-        TriggerContext, TriggerError, ValidationError, ValidatorContext, action, connector, module,
-        trigger,
+        AccountValidator, Action, ActionContext, ActionError, AssetBatches, AssetConnector,
+        AssetConnectorContext, Connector, ConnectorContext, ConnectorError,
+        DefaultAssetConnectorConfiguration, DefaultConnectorConfiguration, Error, Level, Secret,
+        Trigger, TriggerContext, TriggerError, ValidationError, ValidatorContext, action,
+        asset_connector, connector, module, trigger,
     };
     pub use schemars::JsonSchema;
     pub use serde::{Deserialize, Serialize};
@@ -220,6 +238,7 @@ pub mod __private {
     /// The descriptors the attributes register.
     pub mod descriptor {
         pub use crate::action::descriptor as action;
+        pub use crate::asset_connector::descriptor as asset_connector;
         pub use crate::connector::descriptor as connector;
         pub use crate::trigger::descriptor as trigger;
 

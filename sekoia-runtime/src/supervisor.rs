@@ -31,30 +31,51 @@ pub(crate) fn is_error_critical(count: u32, uptime: Duration, since_last_event: 
         && since_last_event >= uptime.min(MAX_UPTIME) / 5
 }
 
-/// Reads the module configuration, fetching its secrets when the manifest lists some.
+/// Reads the module configuration, with the secrets the platform holds (`GET url_secrets`,
+/// asked at every start as SDK 1.27 does); also returns the component's own secrets
+/// (`node_value`), for [`overlay_node_secrets`].
 pub(crate) async fn module_configuration<M: Input>(
     session: &Session,
     sources: &Sources,
-) -> Result<M, String> {
+) -> Result<(M, Map<String, Value>), String> {
     let mut value = match sources.json("module_configuration") {
         Ok(Some((value, _))) => value,
         Ok(None) => Value::Object(Map::new()),
         Err(e) => return Err(e.to_string()),
     };
     let names = secret_names::<M>();
-    let secrets = if names.is_empty() {
-        None
-    } else {
-        Some(
-            session
-                .platform
-                .secrets()
-                .await
-                .map_err(|e| format!("cannot fetch the module secrets: {e}"))?,
-        )
-    };
-    session.take_secrets(&mut value, &names, secrets.as_ref());
-    M::__decode("module_configuration", "the platform", value).map_err(|e| e.to_string())
+    let secrets = session
+        .platform
+        .secrets()
+        .await
+        .map_err(|e| format!("cannot fetch the module secrets: {e}"))?;
+    session.take_secrets(&mut value, &names, Some(&secrets.value));
+    let module =
+        M::__decode("module_configuration", "the platform", value).map_err(|e| e.to_string())?;
+    Ok((module, secrets.node_value))
+}
+
+/// SDK 1.27's node secrets: the non-null values of `node_value` replace those of the
+/// trigger's configuration (keyed as its manifest's `arguments.secrets`), and are scrubbed
+/// from logs and errors from then on.
+pub(crate) fn overlay_node_secrets(
+    session: &Session,
+    configuration: &mut Value,
+    node_secrets: &Map<String, Value>,
+) {
+    let given: Vec<(&String, &Value)> = node_secrets.iter().filter(|(_, v)| !v.is_null()).collect();
+    if given.is_empty() {
+        return;
+    }
+    if !configuration.is_object() {
+        *configuration = Value::Object(Map::new());
+    }
+    let map = configuration.as_object_mut().expect("made an object above");
+    for (key, value) in &given {
+        map.insert((*key).clone(), (*value).clone());
+    }
+    let names: Vec<String> = given.iter().map(|(k, _)| (*k).clone()).collect();
+    session.logs.scrubber.add_from(configuration, &names);
 }
 
 /// Runs `iteration` while the component runs, applying the error policy, then stops cleanly.
@@ -120,6 +141,39 @@ pub(crate) async fn shutdown(session: &Session) -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::platform::PlatformApi;
+    use crate::platform::http::{Endpoints, HttpPlatform};
+
+    #[tokio::test]
+    async fn node_secrets_of_sdk_1_27_are_fetched_and_overlaid() {
+        let emulator = sekoia_emulator::Emulator::builder()
+            .secrets(serde_json::json!({"api_key": "module-s3cret"}))
+            .start();
+        let endpoints = Endpoints::beside_callback("tok".into(), emulator.callback_url());
+        let platform = HttpPlatform::new(endpoints, Duration::from_millis(10));
+        let before = platform.secrets().await.unwrap();
+        assert!(
+            before.node_value.is_empty(),
+            "a platform before 1.27 sends no node_value"
+        );
+        emulator.set_node_secrets(Some(
+            serde_json::json!({"token": "real-s3cret", "other": null}),
+        ));
+        let secrets = platform.secrets().await.unwrap();
+        assert_eq!(secrets.value["api_key"], "module-s3cret");
+
+        let session = Session::detached();
+        let mut configuration = serde_json::json!({"host": "h", "token": "*****", "other": "kept"});
+        overlay_node_secrets(&session, &mut configuration, &secrets.node_value);
+        assert_eq!(
+            configuration,
+            serde_json::json!({"host": "h", "token": "real-s3cret", "other": "kept"})
+        );
+        assert_eq!(
+            session.logs.scrubber.scrub("got real-s3cret"),
+            "got [REDACTED]"
+        );
+    }
 
     const MINUTE: Duration = Duration::from_secs(60);
 

@@ -12,7 +12,9 @@ use crate::configuration::Sources;
 use crate::context::TriggerContext;
 use crate::health::Thresholds;
 use crate::session::{RunFuture, Runner, Session};
-use crate::supervisor::{configuration_error, module_configuration, supervise};
+use crate::supervisor::{
+    configuration_error, module_configuration, overlay_node_secrets, supervise,
+};
 
 /// The descriptor `#[trigger]` registers.
 pub const fn descriptor<T: Trigger + Construct>(identity: Identity) -> ComponentDescriptor {
@@ -22,6 +24,7 @@ pub const fn descriptor<T: Trigger + Construct>(identity: Identity) -> Component
         module_type_name: std::any::type_name::<T::Module>,
         arguments: <T::Configuration as Input>::__schema,
         results: Some(<T::Results as Output>::__schema),
+        capability: None,
         start: Start::new(runner::<T>),
     }
 }
@@ -41,12 +44,14 @@ pub(crate) fn thresholds<T: Trigger>() -> Thresholds {
 fn run<T: Trigger + Construct>(session: Arc<Session>, sources: Sources) -> RunFuture {
     Box::pin(async move {
         session.liveness.set_thresholds(thresholds::<T>());
-        let module = match module_configuration::<T::Module>(&session, &sources).await {
-            Ok(module) => module,
-            Err(e) => return configuration_error(&session, &e).await,
-        };
+        let (module, node_secrets) =
+            match module_configuration::<T::Module>(&session, &sources).await {
+                Ok(module) => module,
+                Err(e) => return configuration_error(&session, &e).await,
+            };
         let configuration = match sources.json("trigger_configuration") {
-            Ok(Some((value, origin))) => {
+            Ok(Some((mut value, origin))) => {
+                overlay_node_secrets(&session, &mut value, &node_secrets);
                 match T::Configuration::__decode("trigger_configuration", &origin, value) {
                     Ok(configuration) => configuration,
                     Err(e) => return configuration_error(&session, &e.to_string()).await,

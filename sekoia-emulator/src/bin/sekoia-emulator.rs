@@ -4,7 +4,13 @@
 //! ```text
 //! sekoia-emulator [--port N] [--keep-events true|false] [--secrets JSON] [--require-token TOKEN]
 //!                 [--intake-key KEY]... [--max-batch-bytes N] [--url-file PATH]
+//!                 [--vendor-events N] [--vendor-credentials ID:SECRET] [--vendor-api-key KEY]
 //! ```
+//!
+//! The scripted third-party API is under `<url>/vendor/` (see the crate's `VendorApi`):
+//! `--vendor-events` fills it with CyberArk-shaped audit events, `--vendor-credentials` sets
+//! the client credentials its token endpoint accepts, `--vendor-api-key` the `x-api-key` it
+//! requires.
 //!
 //! It listens on `127.0.0.1:<ephemeral port>` (or `--port`) and prints its URL as the first line of standard
 //! output (and into `--url-file` when given). Give a module `url_callback = <url>/callback` and
@@ -37,6 +43,7 @@ use sekoia_emulator::{Emulator, EmulatorBuilder};
 const USAGE: &str =
     "usage: sekoia-emulator [--port N] [--keep-events true|false] [--secrets JSON] \
 [--require-token TOKEN] [--intake-key KEY]... [--max-batch-bytes N] [--url-file PATH]
+[--vendor-events N] [--vendor-credentials ID:SECRET] [--vendor-api-key KEY]
 
 Serves the fake Sekoia platform on 127.0.0.1:<ephemeral port> and prints its URL.
 --port N             listen on 127.0.0.1:N instead of an ephemeral port
@@ -46,6 +53,9 @@ Serves the fake Sekoia platform on 127.0.0.1:<ephemeral port> and prints its URL
 --intake-key KEY     accept only these intake keys on /batch (repeatable)
 --max-batch-bytes N  largest /batch body accepted (default 10 MiB)
 --url-file PATH      also write the URL to PATH
+--vendor-events N    the vendor API under <url>/vendor/ holds N audit events
+--vendor-credentials ID:SECRET  the client credentials of its token endpoint (client:secret)
+--vendor-api-key KEY its event endpoints require x-api-key: KEY
 stdin commands: stats | wait <events> <timeout s> | clear | requests
 SIGTERM/SIGINT: prints `events=<n> batches=<n> requests=<n> batch_bytes=<n>` and exits 0";
 
@@ -100,6 +110,21 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, Stri
                 builder = builder.max_batch_bytes(bytes);
             }
             "--url-file" => url_file = Some(value()?),
+            "--vendor-events" => {
+                let raw = value()?;
+                let count = raw.parse().map_err(|_| {
+                    format!("--vendor-events takes a number of events, not {raw:?}")
+                })?;
+                builder = builder.vendor_events(count);
+            }
+            "--vendor-credentials" => {
+                let raw = value()?;
+                let Some((id, secret)) = raw.split_once(':') else {
+                    return Err(format!("--vendor-credentials takes ID:SECRET, not {raw:?}"));
+                };
+                builder = builder.vendor_credentials(id, secret);
+            }
+            "--vendor-api-key" => builder = builder.vendor_api_key(value()?),
             "--port" => {
                 let raw = value()?;
                 let port = raw

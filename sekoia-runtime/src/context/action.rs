@@ -138,9 +138,20 @@ impl<A: Action> ActionContext<A> {
         &self.data_dir
     }
 
-    /// An HTTP client for third-party APIs.
+    /// An HTTP client for third-party APIs (10 s to connect, 60 s a request).
     pub fn http(&self) -> &reqwest::Client {
         &self.session.http
+    }
+
+    /// A client for a third-party API, with retries, rate limits, authentication and
+    /// pagination; see [`client`](crate::client).
+    pub fn http_client(&self) -> crate::client::HttpClientBuilder {
+        crate::client::HttpClientBuilder::new(Arc::clone(&self.session))
+    }
+
+    /// The platform's UUIDs of this run (playbook, playbook run, node run...).
+    pub fn identifiers(&self) -> &crate::Identifiers {
+        &self.session.identifiers
     }
 
     /// A JSON argument that may come inline (`arguments[name]`) or as a file of the data

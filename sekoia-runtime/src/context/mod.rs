@@ -5,11 +5,16 @@
 //! the one [`TestPlatform`](crate::testing::TestPlatform) made.
 
 mod action;
+mod asset_connector;
 mod connector;
 mod trigger;
 mod validator;
 
 pub use action::ActionContext;
+pub use asset_connector::{
+    AssetBatches, AssetConnectorContext, DefaultAssetConnectorConfiguration,
+};
+pub(crate) use asset_connector::{AssetSettings, RateLimited};
 pub use connector::{ConnectorContext, DefaultConnectorConfiguration, DeliveryError};
 pub use trigger::TriggerContext;
 pub use validator::ValidatorContext;
@@ -66,6 +71,11 @@ macro_rules! long_running_helpers {
         /// The directory of files exchanged with playbooks, where the state files live.
         pub fn data_dir(&self) -> &std::path::Path {
             &self.session.data_dir
+        }
+
+        /// The platform's UUIDs of this run (community, configuration...).
+        pub fn identifiers(&self) -> &$crate::Identifiers {
+            &self.session.identifiers
         }
 
         /// The session's wall-clock time (virtual under a paused tokio clock in tests).

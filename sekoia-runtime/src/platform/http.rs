@@ -13,7 +13,7 @@ use reqwest::Method;
 use serde_json::{Map, Value};
 
 use super::retry::{Policy, Verdict, retry};
-use super::{BatchReply, IntakeApi, PlatformApi, PlatformError, Reply, error_chain};
+use super::{BatchReply, IntakeApi, PlatformApi, PlatformError, Reply, Secrets, error_chain};
 
 /// Timeout of every platform request.
 pub(crate) const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -155,20 +155,33 @@ impl PlatformApi for HttpPlatform {
         })
     }
 
-    fn secrets(&self) -> Reply<'_, Result<Map<String, Value>, PlatformError>> {
+    fn secrets(&self) -> Reply<'_, Result<Secrets, PlatformError>> {
         Box::pin(async move {
             let url = &self.endpoints.secrets_url;
-            let value = self
+            let reply = self
                 .with_retries(self.policy(10, 2, 10), Method::GET, url, None)
                 .await?;
-            match value.get("value") {
+            let object = |key: &str| match reply.get(key) {
                 Some(Value::Object(secrets)) => Ok(secrets.clone()),
-                _ => Err(PlatformError::Reply {
+                // a null `value` would crash the Python SDK; absent `node_value`: before 1.27
+                None | Some(Value::Null) => Ok(Map::new()),
+                Some(_) => Err(PlatformError::Reply {
+                    method: Method::GET,
+                    url: url.clone(),
+                    reason: format!("`{key}` is not an object"),
+                }),
+            };
+            if reply.get("value").is_none() {
+                return Err(PlatformError::Reply {
                     method: Method::GET,
                     url: url.clone(),
                     reason: "no `value` object".into(),
-                }),
+                });
             }
+            Ok(Secrets {
+                value: object("value")?,
+                node_value: object("node_value")?,
+            })
         })
     }
 

@@ -8,7 +8,7 @@ use bytes::Bytes;
 use reqwest::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 
-use super::{BatchReply, IntakeApi, PlatformApi, PlatformError, Reply};
+use super::{BatchReply, IntakeApi, PlatformApi, PlatformError, Reply, Secrets};
 
 /// What the in-memory platform received, in order.
 #[derive(Default)]
@@ -32,6 +32,8 @@ pub(crate) type Listener = Box<dyn Fn(&Received) + Send + Sync>;
 pub(crate) struct MemoryPlatform {
     received: Mutex<Received>,
     secrets: Map<String, Value>,
+    /// The trigger's own secrets (`node_value`).
+    pub(crate) node_secrets: Map<String, Value>,
     listener: Option<Listener>,
 }
 
@@ -41,6 +43,7 @@ impl MemoryPlatform {
         MemoryPlatform {
             received: Mutex::default(),
             secrets,
+            node_secrets: Map::new(),
             listener,
         }
     }
@@ -90,10 +93,13 @@ impl PlatformApi for Arc<MemoryPlatform> {
         })
     }
 
-    fn secrets(&self) -> Reply<'_, Result<Map<String, Value>, PlatformError>> {
+    fn secrets(&self) -> Reply<'_, Result<Secrets, PlatformError>> {
         Box::pin(async move {
             self.record(|r| r.secret_requests += 1);
-            Ok(self.secrets.clone())
+            Ok(Secrets {
+                value: self.secrets.clone(),
+                node_value: self.node_secrets.clone(),
+            })
         })
     }
 

@@ -14,6 +14,7 @@ use bytes::Bytes;
 use reqwest::{Method, StatusCode};
 use serde_json::{Map, Value};
 
+pub(crate) mod assets;
 pub(crate) mod http;
 pub(crate) mod memory;
 pub(crate) mod retry;
@@ -31,8 +32,9 @@ pub(crate) trait PlatformApi: Send + Sync + 'static {
         body: &'a Value,
     ) -> Reply<'a, Result<Value, PlatformError>>;
 
-    /// `GET url_secrets` -> the `value` object.
-    fn secrets(&self) -> Reply<'_, Result<Map<String, Value>, PlatformError>>;
+    /// `GET url_secrets` -> the `value` object (module secrets) and, from SDK 1.27 on, the
+    /// `node_value` object (the trigger's own secrets).
+    fn secrets(&self) -> Reply<'_, Result<Secrets, PlatformError>>;
 
     /// `POST url_logs {"logs": [...]}`.
     fn send_logs<'a>(&'a self, body: &'a Value) -> Reply<'a, Result<(), PlatformError>>;
@@ -42,6 +44,15 @@ pub(crate) trait PlatformApi: Send + Sync + 'static {
 
     /// The unit of the retry waits (a second on the platform).
     fn retry_unit(&self) -> Duration;
+}
+
+/// What `GET url_secrets` answers.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Secrets {
+    /// `value`: the module configuration's secrets.
+    pub(crate) value: Map<String, Value>,
+    /// `node_value`: the secrets of the trigger (or asset connector) configuration.
+    pub(crate) node_value: Map<String, Value>,
 }
 
 /// One `POST <intake>/batch`.

@@ -18,6 +18,7 @@ use tracing::instrument::WithSubscriber;
 
 use crate::configuration::Sources;
 use crate::health::Liveness;
+use crate::identifiers::Identifiers;
 use crate::log_entry::Level;
 use crate::metrics::Metrics;
 use crate::platform::PlatformApi;
@@ -51,6 +52,8 @@ pub(crate) struct Parts {
     pub(crate) echo_logs: bool,
     /// Its stop signal.
     pub(crate) stop: Stop,
+    /// The platform's UUIDs of this run.
+    pub(crate) identifiers: Identifiers,
 }
 
 /// How a component of some kind is started once its session exists: the value the runtime
@@ -72,6 +75,8 @@ pub(crate) struct Session {
     pub(crate) http: reqwest::Client,
     /// `User-Agent` of the third-party clients.
     pub(crate) user_agent: String,
+    /// The platform's UUIDs of this run.
+    pub(crate) identifiers: Identifiers,
 }
 
 impl Session {
@@ -92,6 +97,7 @@ impl Session {
         Arc::new(Session {
             http: third_party_client(&parts.user_agent),
             user_agent: parts.user_agent,
+            identifiers: parts.identifiers,
             liveness: Liveness::new(parts.clock),
             metrics: Metrics::new(parts.kind == Kind::Connector, parts.clock),
             platform: parts.platform,
@@ -116,6 +122,7 @@ impl Session {
             log_filter: None,
             echo_logs: false,
             stop: Stop::new(),
+            identifiers: Identifiers::default(),
         })
     }
 

@@ -26,10 +26,12 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 
 use crate::action::{Finished, execute};
-use crate::component::{Action, Connector, Input, Trigger};
+use crate::component::{Action, AssetConnector, Connector, Input, Trigger};
 use crate::context::{
-    ActionContext, ConnectorContext, DefaultConnectorConfiguration, TriggerContext,
+    ActionContext, AssetConnectorContext, ConnectorContext, DefaultAssetConnectorConfiguration,
+    DefaultConnectorConfiguration, TriggerContext,
 };
+use crate::identifiers::Identifiers;
 use crate::platform::PlatformApi;
 use crate::platform::http::{Endpoints, HttpPlatform};
 use crate::platform::memory::{MemoryPlatform, Received};
@@ -53,6 +55,8 @@ pub struct TestPlatform {
     stop: Stop,
     sessions: Mutex<Vec<Arc<Session>>>,
     secrets: Map<String, Value>,
+    node_secrets: Map<String, Value>,
+    identifiers: Identifiers,
     listener: Option<Arc<StopCondition>>,
 }
 
@@ -83,6 +87,8 @@ impl TestPlatform {
             stop: Stop::new(),
             sessions: Mutex::default(),
             secrets: Map::new(),
+            node_secrets: Map::new(),
+            identifiers: Identifiers::default(),
             listener: None,
         };
         platform.rebuild_memory();
@@ -111,6 +117,25 @@ impl TestPlatform {
             other => panic!("TestPlatform::with_secrets takes a JSON object, not {other}"),
         };
         self.rebuild_memory();
+        self
+    }
+
+    /// The trigger's own secrets the platform hands over from SDK 1.27 on (`node_value` of
+    /// `GET url_secrets`), for the runs that start from the platform's configuration files
+    /// (the module binary; see [`run_trigger`](Self::run_trigger) for an in-process run, which
+    /// takes its configuration as given).
+    pub fn with_node_secrets(mut self, secrets: Value) -> TestPlatform {
+        self.node_secrets = match secrets {
+            Value::Object(map) => map,
+            other => panic!("TestPlatform::with_node_secrets takes a JSON object, not {other}"),
+        };
+        self.rebuild_memory();
+        self
+    }
+
+    /// The platform's UUIDs the contexts see (`ctx.identifiers()`).
+    pub fn with_identifiers(mut self, identifiers: Identifiers) -> TestPlatform {
+        self.identifiers = identifiers;
         self
     }
 
@@ -159,10 +184,9 @@ impl TestPlatform {
                     }
                 }) as Box<dyn Fn(&Received) + Send + Sync>
             });
-            self.backend = Backend::Memory(Arc::new(MemoryPlatform::new(
-                self.secrets.clone(),
-                listener,
-            )));
+            let mut memory = MemoryPlatform::new(self.secrets.clone(), listener);
+            memory.node_secrets = self.node_secrets.clone();
+            self.backend = Backend::Memory(Arc::new(memory));
         }
     }
 
@@ -180,6 +204,7 @@ impl TestPlatform {
             log_filter: self.log_filter.clone(),
             echo_logs: false,
             stop: self.stop.clone(),
+            identifiers: self.identifiers.clone(),
         });
         session.logs.scrubber.add(
             self.secrets
@@ -240,6 +265,54 @@ impl TestPlatform {
             Backend::Emulator(_, url) => url,
         };
         crate::connector::context::<C>(&session, module, configuration, &intake, url)
+    }
+
+    /// The context of an asset connector, its configuration read from `configuration` (a JSON
+    /// object with the [`DefaultAssetConnectorConfiguration`] fields: point `sekoia_base_url`
+    /// at an emulator). Its pushes go to
+    /// `<sekoia_base_url>/api/v2/asset-management/asset-connector/<connector_configuration_uuid>`
+    /// (see [`with_identifiers`](Self::with_identifiers)).
+    ///
+    /// # Panics
+    ///
+    /// When `configuration` does not fit the connector's configuration type.
+    pub fn asset_connector<A: AssetConnector>(
+        &self,
+        module: A::Module,
+        configuration: Value,
+    ) -> AssetConnectorContext<A> {
+        let session = self.session(Kind::Connector);
+        let part: DefaultAssetConnectorConfiguration = crate::configuration::decode(
+            "connector_configuration",
+            "the test",
+            configuration.clone(),
+        )
+        .unwrap_or_else(|e| panic!("TestPlatform::asset_connector: {e}"));
+        let typed =
+            A::Configuration::__decode("connector_configuration", "the test", configuration)
+                .unwrap_or_else(|e| panic!("TestPlatform::asset_connector: {e}"));
+        let settings =
+            crate::asset_connector::settings(None, &part).expect("no override is read in a test");
+        let mut ctx =
+            crate::asset_connector::context::<A>(&session, module, typed, &part, settings, None);
+        if let Some(api) = Arc::get_mut(&mut ctx.api) {
+            // a transport error ends a push at once in a test
+            api.retry_budget = Duration::ZERO;
+        }
+        ctx
+    }
+
+    /// Runs an asset connector as the module binary does (a cycle again and again, errors
+    /// logged and counted), until it is stopped.
+    pub async fn run_asset_connector<A: AssetConnector>(
+        &self,
+        connector: &A,
+        ctx: &AssetConnectorContext<A>,
+    ) {
+        supervise(&ctx.session, || {
+            crate::asset_connector::cycle(connector, ctx)
+        })
+        .await;
     }
 
     /// Runs an action as the platform does: `running`, the arguments decoded from `arguments`
