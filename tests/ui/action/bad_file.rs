@@ -14,7 +14,7 @@ pub struct Pong {
     pub reachable: bool,
 }
 
-#[action(slug = "Ping_Host")]
+#[action(file = "trigger_ping.json")]
 pub struct Ping;
 
 impl Action for Ping {
