@@ -193,7 +193,7 @@ fn free_form_values_combinators_and_raw_schemas() {
 }
 
 #[sekoia(type_array)]
-#[derive(Serialize, JsonSchema)]
+#[derive(Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum IntOrText {
     Int(i64),
@@ -247,6 +247,33 @@ fn formats_of_numbers_are_kept_when_asked() {
         kept["properties"]["id"]["anyOf"][0],
         json!({"type": "integer", "format": "int64"}),
         "a union with a format is not a list of plain types"
+    );
+}
+
+#[sekoia]
+#[derive(Deserialize, JsonSchema)]
+pub struct Lists {
+    #[sekoia(items(format = "uuid", description = "an asset"))]
+    pub assets: Option<Vec<String>>,
+    #[sekoia(description = "", title = "")]
+    pub client_id: String,
+    #[sekoia(optional = "nullable", nullable = "type_array", no_default)]
+    pub category: Option<IntOrText>,
+}
+
+#[test]
+fn items_keywords_empty_texts_and_nullable_unions() {
+    assert_eq!(
+        schema::<Lists>(HAND_WRITTEN.with_schema(MetaSchema::None)),
+        json!({
+            "type": "object",
+            "properties": {
+                "assets": {"type": "array", "items": {"type": "string", "format": "uuid", "description": "an asset"}},
+                "client_id": {"type": "string", "description": "", "title": ""},
+                "category": {"type": ["integer", "string", "null"]}
+            },
+            "required": ["client_id"]
+        })
     );
 }
 

@@ -192,6 +192,7 @@ fn extra_tokens(spec: &valid::ComponentSpec) -> TokenStream {
             let file = option(twin.file.clone());
             let name = option(twin.name.clone());
             let description = option(twin.description.clone());
+            let slug = option(twin.slug.clone());
             let arguments = match &twin.arguments {
                 Some(ty) => quote!(::core::option::Option::Some(#private::input_schema::<#ty>())),
                 None => quote!(::core::option::Option::None),
@@ -202,6 +203,7 @@ fn extra_tokens(spec: &valid::ComponentSpec) -> TokenStream {
                 file: #file,
                 name: #name,
                 description: #description,
+                slug: #slug,
                 arguments: #arguments,
                 arguments_title: #arguments_title,
                 results: #private::output_schema::<#results>(),

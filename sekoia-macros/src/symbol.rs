@@ -79,8 +79,15 @@ pub(crate) const CONNECTOR_KEYS: &[Symbol] = &[
 ];
 
 /// The keys of `twin(...)` in `#[connector(...)]`.
-pub(crate) const TWIN_KEYS: &[Symbol] =
-    &[FILE, NAME, DESCRIPTION, ARGUMENTS, ARGUMENTS_TITLE, RESULTS];
+pub(crate) const TWIN_KEYS: &[Symbol] = &[
+    FILE,
+    NAME,
+    DESCRIPTION,
+    SLUG,
+    ARGUMENTS,
+    ARGUMENTS_TITLE,
+    RESULTS,
+];
 
 impl Symbol {
     pub fn as_str(self) -> &'static str {

@@ -53,6 +53,7 @@ pub(crate) struct TwinSpec {
     pub file: Option<String>,
     pub name: Option<String>,
     pub description: Option<String>,
+    pub slug: Option<String>,
     pub arguments: Option<syn::Type>,
     pub arguments_title: Option<String>,
     pub results: syn::Type,
@@ -289,6 +290,10 @@ fn twin(args: &TwinArgs, cx: &mut Ctxt) -> Option<TwinSpec> {
         file,
         name,
         description: args.description.get().map(LitStr::value),
+        slug: args
+            .slug
+            .get()
+            .and_then(|s| checked_component_slug("connector", s, cx)),
         arguments: args.arguments.get().cloned(),
         arguments_title: args.arguments_title.get().map(LitStr::value),
         results: args.results.get()?.clone(),

@@ -125,6 +125,8 @@ pub struct Twin {
     pub name: Option<&'static str>,
     /// `description = "..."`, else the connector's.
     pub description: Option<&'static str>,
+    /// `slug = "..."`: its own slug, if any.
+    pub slug: Option<&'static str>,
     /// `arguments = Type`, else the connector's configuration.
     pub arguments: Option<SchemaFn>,
     /// `arguments_title = "..."`: the title of its arguments, when only that differs.

@@ -240,6 +240,8 @@ pub mod marker {
     pub const NO_DEFAULT: &str = "no_default";
     /// Field: no `type` keyword (`true`), for an `enum` of values alone.
     pub const UNTYPED: &str = "untyped";
+    /// Field: keywords of the schema of a list's items (an object).
+    pub const ITEMS: &str = "items";
 }
 
 #[cfg(test)]

@@ -146,6 +146,10 @@ fn module_manifest(registry: &Registry, version: &str) -> Result<Value, Manifest
         // the struct's doc comment describes the module, it is already the manifest description
         if map.get("description").and_then(Value::as_str) == Some(module.description) {
             map.shift_remove("description");
+            // `$schema` is for schemas with content
+            if map.len() == 1 && map.contains_key("$schema") {
+                map.shift_remove("$schema");
+            }
         }
     }
     let mut doc = Map::new();
@@ -252,6 +256,9 @@ fn twin_manifest(
         twin.description.unwrap_or(identity.description).into(),
     );
     doc.insert("uuid".into(), component_uuid(module, component).into());
+    if let Some(slug) = twin.slug {
+        doc.insert("slug".into(), slug.into());
+    }
     doc.insert(
         "docker_parameters".into(),
         identity.docker_parameters.into(),

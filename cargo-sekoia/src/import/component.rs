@@ -40,6 +40,14 @@ pub(crate) const PRELUDE: &[&str] = &[
     "String",
     "Vec",
     "Option",
+    "Result",
+    "Box",
+    "Self",
+    "Ok",
+    "Err",
+    "Some",
+    "None",
+    "std",
 ];
 
 /// A component file to write, and what it says of the porting left to do.
@@ -313,6 +321,9 @@ fn twin_argument(
                 string_literal(twin.str(key).unwrap_or_default())
             ));
         }
+    }
+    if let Some(slug) = twin.str("slug") {
+        parts.push(format!("slug = {}", string_literal(slug)));
     }
     match arguments {
         Some(arguments) => parts.push(format!("arguments = {arguments}")),

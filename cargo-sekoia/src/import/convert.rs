@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use sekoia_manifest::dialect::{Dialect, MetaSchema, Nullable, Optional, RootTitle, Titles};
 use sekoia_manifest::schema::python_title;
 
-use crate::import::items::{Doc, Enum, Field, Item, Role, Struct, Union};
+use crate::import::items::{Doc, Enum, Field, Item, Newtype, Role, Struct, Union};
 use crate::import::naming::{self, Taken, string_literal};
 
 /// A root schema: what it is for, and the type name it gets when its title is not one.
@@ -109,10 +109,62 @@ impl<'a> Converter<'a> {
         if map.is_empty() && root.role == Role::Output {
             return "()".to_owned();
         }
+        if map.get("type").and_then(Value::as_str) == Some("array") && !root.fixed {
+            return match self.list_root(map, root) {
+                Ok(name) => name,
+                Err(reason) => self.raw_root(root, &reason),
+            };
+        }
         match self.object(map, root.name, root.role, Some(root)) {
             Ok(name) => name,
             Err(reason) => self.raw_root(root, &reason),
         }
+    }
+
+    /// A root that is a list: a struct around the `Vec`.
+    fn list_root(&mut self, map: &Map<String, Value>, root: &Root<'_>) -> Result<String, String> {
+        const KEYS: &[&str] = &["$schema", "type", "title", "description", "items"];
+        if let Some(key) = map.keys().find(|k| !KEYS.contains(&k.as_str())) {
+            return Err(format!("the keyword `{key}`"));
+        }
+        let name = self.taken.claim(root.name);
+        let index = self.items.len();
+        self.items.push(Item::Newtype(Newtype {
+            name: name.clone(),
+            role: root.role,
+            doc: Doc::None,
+            sekoia: Vec::new(),
+            ty: String::new(),
+        }));
+        let item = match map.get("items") {
+            None => "AnyValue".to_owned(),
+            Some(Value::Object(items)) => self.core(items, "item", root.role, false)?.ty,
+            Some(_) => return Err("`items` that is not one schema".to_owned()),
+        };
+        let mut sekoia = Vec::new();
+        match map.get("title").and_then(Value::as_str) {
+            Some(title) if title == name && self.dialect.root_title == RootTitle::TypeName => {}
+            Some(title) => sekoia.push(format!("title = {}", string_literal(title))),
+            None if self.dialect.root_title == RootTitle::TypeName => {
+                sekoia.push("no_title".to_owned());
+            }
+            None => {}
+        }
+        let schema = match map.get("$schema").and_then(Value::as_str) {
+            None => MetaSchema::None,
+            Some(uri) if Some(uri) == MetaSchema::Draft2020.uri() => MetaSchema::Draft2020,
+            Some(uri) if Some(uri) == MetaSchema::Draft07.uri() => MetaSchema::Draft07,
+            Some(uri) => return Err(format!("the `$schema` {uri}")),
+        };
+        if schema != self.dialect.schema {
+            sekoia.push(format!("schema = \"{}\"", schema.word()));
+        }
+        if let Item::Newtype(n) = &mut self.items[index] {
+            n.ty = format!("Vec<{item}>");
+            n.sekoia = sekoia;
+            n.doc = Doc::of(map.get("description").and_then(Value::as_str));
+        }
+        Ok(name)
     }
 
     fn raw_root(&mut self, root: &Root<'_>, reason: &str) -> String {
@@ -375,9 +427,8 @@ impl<'a> Converter<'a> {
         let title = map.get("title");
         for (key, value) in [("description", description), ("title", title)] {
             match value {
-                None => {}
-                Some(Value::String(s)) if !s.is_empty() => {}
-                Some(_) => return Err(format!("a `{key}` that is empty or not a string")),
+                None | Some(Value::String(_)) => {}
+                Some(_) => return Err(format!("a `{key}` that is not a string")),
             }
         }
         let core = self.core(&core_map, property, role, true)?;
@@ -388,20 +439,23 @@ impl<'a> Converter<'a> {
         let default = map.get("default");
         // a default the type cannot hold is only the schema's: the field is then left out
         // empty (`Option`, or the type's `Default`)
-        let foreign_default = default.is_some_and(|d| !d.is_null() && !core.kind.accepts(d));
-        let defaultable = matches!(
-            core.kind,
-            Kind::String
-                | Kind::Integer
-                | Kind::Number
-                | Kind::Boolean
-                | Kind::Array
-                | Kind::Object
-        );
+        // a default of a type sent to the platform is only the schema's: serde never reads it
+        let foreign_default = default
+            .is_some_and(|d| !d.is_null() && (role == Role::Output || !core.kind.accepts(d)));
+        let defaultable = role == Role::Input
+            && matches!(
+                core.kind,
+                Kind::String
+                    | Kind::Integer
+                    | Kind::Number
+                    | Kind::Boolean
+                    | Kind::Array
+                    | Kind::Object
+            );
         let optional = style.is_some()
             || (!required && default.is_none())
             || default == Some(&Value::Null)
-            || (foreign_default && !defaultable);
+            || (foreign_default && !defaultable && !required);
         if optional {
             ty = format!("Option<{ty}>");
         }
@@ -425,7 +479,8 @@ impl<'a> Converter<'a> {
                 let json = json_literal(value);
                 if foreign_default {
                     sekoia.push(format!("schema_default = {json}"));
-                    serde_default = !optional;
+                    // left out, the field is its type's `Default`, as serde reads it
+                    serde_default = !optional && !required && role == Role::Input;
                 } else {
                     sekoia.push(format!("default = {json}"));
                 }
@@ -511,13 +566,17 @@ impl<'a> Converter<'a> {
             let values = values.as_array().ok_or("an `enum` that is not a list")?;
             let type_word = map.get("type").and_then(Value::as_str);
             if values.iter().all(Value::is_string) && matches!(type_word, Some("string") | None) {
-                only(&["enum", "type", "title", "description"])?;
+                only(&["enum", "type", "title", "description", "format"])?;
                 let strings: Vec<String> = values
                     .iter()
                     .filter_map(|v| v.as_str().map(str::to_owned))
                     .collect();
                 let name = self.values_enum(hint, &strings, map, field);
                 let mut core = plain(&name, Kind::Values(strings));
+                if let Some(format) = map.get("format").and_then(Value::as_str) {
+                    core.sekoia
+                        .push(format!("format = {}", string_literal(format)));
+                }
                 if type_word.is_none() {
                     core.sekoia.push("untyped".to_owned());
                 }
@@ -577,10 +636,18 @@ impl<'a> Converter<'a> {
                     only(&["type", "items", "minItems", "maxItems"])?;
                     let mut core = match map.get("items") {
                         None => plain("AnyArray", Kind::Array),
-                        Some(Value::Object(items)) => {
-                            let item = self.core(items, &singular(hint), role, false)?;
-                            plain(&format!("Vec<{}>", item.ty), Kind::Array)
-                        }
+                        Some(Value::Object(items)) => match item_settings(items) {
+                            // a list of plain values with keywords of their own: the field says them
+                            Some((ty, settings)) if field => {
+                                let mut core = plain(&format!("Vec<{ty}>"), Kind::Array);
+                                core.sekoia.push(format!("items({})", settings.join(", ")));
+                                core
+                            }
+                            _ => {
+                                let item = self.core(items, &singular(hint), role, false)?;
+                                plain(&format!("Vec<{}>", item.ty), Kind::Array)
+                            }
+                        },
                         Some(_) => return Err("`items` that is not one schema".to_owned()),
                     };
                     if let Some(attr) = bounds("length", map, "minItems", "maxItems") {
@@ -830,6 +897,33 @@ fn split_null(map: &Map<String, Value>) -> Result<(Option<Nullable>, Map<String,
         }
     }
     Ok((None, core))
+}
+
+/// The Rust type of a list's plain items and the `items(...)` settings of their other keywords,
+/// when they have some.
+fn item_settings(items: &Map<String, Value>) -> Option<(&'static str, Vec<String>)> {
+    let ty = match items.get("type")?.as_str()? {
+        "string" => "String",
+        "integer" => "i64",
+        "number" => "f64",
+        "boolean" => "bool",
+        _ => return None,
+    };
+    let mut settings = Vec::new();
+    for (key, value) in items {
+        let setting = match key.as_str() {
+            "type" => continue,
+            "title" | "description" | "format" | "pattern" => {
+                format!("{key} = {}", string_literal(value.as_str()?))
+            }
+            "minimum" | "maximum" if value.is_number() => format!("{key} = {value}"),
+            "minLength" if value.is_u64() => format!("min_length = {value}"),
+            "maxLength" if value.is_u64() => format!("max_length = {value}"),
+            _ => return None,
+        };
+        settings.push(setting);
+    }
+    (!settings.is_empty()).then_some((ty, settings))
 }
 
 /// `[["a"], ["b", "c"]]` of branches that are `{"required": [...]}` alone.

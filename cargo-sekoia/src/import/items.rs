@@ -110,12 +110,23 @@ pub(crate) struct Union {
     pub variants: Vec<(String, String)>,
 }
 
+/// A struct around one value, transparent to serde (a root that is a list).
+#[derive(Debug, Clone)]
+pub(crate) struct Newtype {
+    pub name: String,
+    pub role: Role,
+    pub doc: Doc,
+    pub sekoia: Vec<String>,
+    pub ty: String,
+}
+
 /// An item of a component's file.
 #[derive(Debug, Clone)]
 pub(crate) enum Item {
     Struct(Struct),
     Enum(Enum),
     Union(Union),
+    Newtype(Newtype),
 }
 
 impl Item {
@@ -164,6 +175,13 @@ impl Item {
                     writeln!(out, "    {variant},").expect("a String");
                 }
                 writeln!(out, "}}").expect("a String");
+            }
+            Item::Newtype(n) => {
+                n.doc.write(&mut out, "");
+                sekoia_attribute(&mut out, "", &n.sekoia, &n.doc, false);
+                writeln!(out, "#[derive({})]", n.role.derives()).expect("a String");
+                writeln!(out, "#[serde(transparent)]").expect("a String");
+                writeln!(out, "pub struct {}(pub {});", n.name, n.ty).expect("a String");
             }
             Item::Union(u) => {
                 u.doc.write(&mut out, "");

@@ -10,11 +10,13 @@ use sekoia_manifest::dialect::{MetaSchema, Nullable, Optional, Titles};
 use crate::ctxt::Ctxt;
 use crate::suggest::closest_word;
 
-/// One `key` or `key = value`.
+/// One `key`, `key = value` or `key(...)`.
 pub(crate) struct SekoiaArg {
     pub key: Ident,
-    /// The tokens after `=`, up to the next comma; `None` for a flag.
+    /// The tokens after `=`, up to the next comma; `None` for a flag or a list.
     pub value: Option<TokenStream>,
+    /// The tokens inside `key(...)`.
+    pub list: Option<TokenStream>,
 }
 
 /// Splits `key = value, flag, ...`.
@@ -23,6 +25,20 @@ pub(crate) fn split(tokens: TokenStream, cx: &mut Ctxt) -> Vec<SekoiaArg> {
         let mut args = Vec::new();
         while !input.is_empty() {
             let key: Ident = input.call(syn::ext::IdentExt::parse_any)?;
+            if input.peek(syn::token::Paren) {
+                let content;
+                syn::parenthesized!(content in input);
+                let list: TokenStream = content.parse()?;
+                args.push(SekoiaArg {
+                    key,
+                    value: None,
+                    list: Some(list),
+                });
+                if !input.is_empty() {
+                    input.parse::<Token![,]>()?;
+                }
+                continue;
+            }
             let value = if input.peek(Token![=]) {
                 input.parse::<Token![=]>()?;
                 let mut value = TokenStream::new();
@@ -36,7 +52,11 @@ pub(crate) fn split(tokens: TokenStream, cx: &mut Ctxt) -> Vec<SekoiaArg> {
             } else {
                 None
             };
-            args.push(SekoiaArg { key, value });
+            args.push(SekoiaArg {
+                key,
+                value,
+                list: None,
+            });
             if !input.is_empty() {
                 input.parse::<Token![,]>()?;
             }
@@ -64,7 +84,7 @@ impl SekoiaArg {
 
     /// `key` alone.
     pub(crate) fn flag(&self, cx: &mut Ctxt) -> bool {
-        if let Some(value) = &self.value {
+        if let Some(value) = self.value.as_ref().or(self.list.as_ref()) {
             cx.error_spanned_by(
                 value,
                 format!("{} is a flag: write `{}` alone", self.describe(), self.key),
@@ -72,6 +92,20 @@ impl SekoiaArg {
             return false;
         }
         true
+    }
+
+    /// `key(...)`: the arguments inside.
+    pub(crate) fn nested(&self, example: &str, cx: &mut Ctxt) -> Option<Vec<SekoiaArg>> {
+        match &self.list {
+            Some(list) => Some(split(list.clone(), cx)),
+            None => {
+                cx.error_spanned_by(
+                    &self.key,
+                    format!("{} is written `{}({example})`", self.describe(), self.key),
+                );
+                None
+            }
+        }
     }
 
     /// The value, required.

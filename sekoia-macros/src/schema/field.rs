@@ -3,6 +3,7 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
+use syn::ext::IdentExt;
 use syn::{Field, Ident, LitStr};
 
 use crate::ctxt::Ctxt;
@@ -25,7 +26,20 @@ pub(crate) const FIELD_KEYS: &[&str] = &[
     "untyped",
     "default",
     "schema_default",
+    "items",
     "raw",
+];
+
+/// The keys of `items(...)`, and the JSON Schema keyword each writes.
+const ITEM_KEYS: &[(&str, &str)] = &[
+    ("title", "title"),
+    ("description", "description"),
+    ("format", "format"),
+    ("minimum", "minimum"),
+    ("maximum", "maximum"),
+    ("min_length", "minLength"),
+    ("max_length", "maxLength"),
+    ("pattern", "pattern"),
 ];
 
 /// Where a GenericAPIAction argument goes in the request, as OpenAPI's `in` says.
@@ -69,10 +83,11 @@ pub(crate) fn rewrite(
     if args.is_empty() {
         return None;
     }
+    // `r#type` is `type` to serde, and cannot be part of a function's name
     let name = field
         .ident
         .as_ref()
-        .map_or_else(|| index.to_string(), ToString::to_string);
+        .map_or_else(|| index.to_string(), |i| i.unraw().to_string());
     let mut marks = Vec::new();
     let mut keywords = Vec::new();
     let mut default = None;
@@ -87,20 +102,21 @@ pub(crate) fn rewrite(
         seen.push(key.clone());
         let lit = LitStr::new(&key, arg.key.span());
         match key.as_str() {
-            "title" => {
-                if let Some(title) = arg.string(cx) {
+            // schemars writes no empty title or description: those are written as they are
+            "title" | "description" => match arg.string(cx) {
+                Some(text) if text.value().is_empty() => keywords.push(quote!(#lit = "")),
+                Some(text) if key == "title" => {
                     field
                         .attrs
-                        .push(syn::parse_quote!(#[schemars(title = #title)]));
+                        .push(syn::parse_quote!(#[schemars(title = #text)]));
                 }
-            }
-            "description" => {
-                if let Some(description) = arg.string(cx) {
+                Some(text) => {
                     field
                         .attrs
-                        .push(syn::parse_quote!(#[schemars(description = #description)]));
+                        .push(syn::parse_quote!(#[schemars(description = #text)]));
                 }
-            }
+                None => {}
+            },
             "no_title" | "required" | "no_default" | "untyped" => {
                 if arg.flag(cx) {
                     marks.push(quote!(#lit: true));
@@ -127,6 +143,11 @@ pub(crate) fn rewrite(
                 }
             }
             "location" => location(&arg, &mut keywords, cx),
+            "items" => {
+                if let Some(entries) = items(&arg, cx) {
+                    marks.push(quote!(#lit: { #(#entries),* }));
+                }
+            }
             "example" => {
                 if let Some(json) = arg.json(cx) {
                     keywords.push(quote!("example" = #json));
@@ -182,6 +203,36 @@ pub(crate) fn rewrite(
         ty: field.ty.clone(),
         value,
     })
+}
+
+/// `items(format = "uuid", minimum = 1, ...)`: keywords of the schema of a list's items.
+fn items(arg: &SekoiaArg, cx: &mut Ctxt) -> Option<Vec<TokenStream>> {
+    let nested = arg.nested("format = \"uuid\"", cx)?;
+    let mut entries = Vec::new();
+    for item in nested {
+        let key = item.key.to_string();
+        let Some((_, keyword)) = ITEM_KEYS.iter().find(|(k, _)| *k == key) else {
+            let expected = ITEM_KEYS
+                .iter()
+                .map(|(k, _)| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            cx.error_spanned_by(
+                &item.key,
+                format!("unknown #[sekoia] `items({key} = ...)`; expected one of {expected}"),
+            );
+            continue;
+        };
+        let keyword = LitStr::new(keyword, item.key.span());
+        let value = match key.as_str() {
+            "minimum" | "maximum" | "min_length" | "max_length" => item.json(cx),
+            _ => item.string(cx).map(|lit| quote!(#lit)),
+        };
+        if let Some(value) = value {
+            entries.push(quote!(#keyword: #value));
+        }
+    }
+    Some(entries)
 }
 
 fn location(arg: &SekoiaArg, keywords: &mut Vec<TokenStream>, cx: &mut Ctxt) {

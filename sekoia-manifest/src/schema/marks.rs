@@ -37,6 +37,7 @@ pub(crate) struct FieldMarks {
     pub format: Option<String>,
     pub no_default: bool,
     pub untyped: bool,
+    pub items: Option<Map<String, Value>>,
     pub raw: Option<String>,
 }
 
@@ -109,6 +110,10 @@ pub(crate) fn take_field(schema: &mut Map<String, Value>) -> Result<FieldMarks, 
         format: string(&mut marks, marker::FORMAT),
         no_default: flag(&mut marks, marker::NO_DEFAULT),
         untyped: flag(&mut marks, marker::UNTYPED),
+        items: match marks.shift_remove(marker::ITEMS) {
+            Some(Value::Object(items)) => Some(items),
+            _ => None,
+        },
         raw: string(&mut marks, marker::RAW),
     })
 }

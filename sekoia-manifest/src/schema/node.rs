@@ -186,8 +186,14 @@ impl Pass<'_> {
         }
         nullable::write(property, style);
         self.node(property, settings)?;
+        if style == Nullable::TypeArray {
+            nullable::collapse_to_type_array(property);
+        }
         if let Some(format) = &field.format {
             set_format(property, format);
+        }
+        if let Some(keywords) = &field.items {
+            set_items(property, keywords);
         }
         if field.untyped {
             property.shift_remove("type");
@@ -309,6 +315,26 @@ fn set_format(property: &mut Map<String, Value>, format: &str) {
         return;
     }
     property.insert("format".into(), Value::String(format.to_owned()));
+}
+
+/// Keywords of a list's items, in its `items` (inside the typed branch of an `anyOf`).
+fn set_items(property: &mut Map<String, Value>, keywords: &Map<String, Value>) {
+    let target = if property.contains_key("items") {
+        property.get_mut("items")
+    } else {
+        match property.get_mut("anyOf") {
+            Some(Value::Array(branches)) => branches
+                .iter_mut()
+                .find(|b| b.get("items").is_some())
+                .and_then(|b| b.get_mut("items")),
+            _ => None,
+        }
+    };
+    if let Some(Value::Object(items)) = target {
+        for (key, value) in keywords {
+            items.insert(key.clone(), value.clone());
+        }
+    }
 }
 
 /// `format` values that only describe a Rust integer or float width.

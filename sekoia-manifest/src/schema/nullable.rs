@@ -79,6 +79,43 @@ pub(crate) fn strip(schema: &mut Map<String, Value>) {
     *schema = merged;
 }
 
+/// `anyOf [{"type": T}, {"type": "null"}]` (an `Option` of a union of plain types) as
+/// `"type": [T..., "null"]`, for the `type_array` style.
+pub(crate) fn collapse_to_type_array(schema: &mut Map<String, Value>) {
+    let Some(Value::Array(branches)) = schema.get("anyOf") else {
+        return;
+    };
+    let [first, second] = branches.as_slice() else {
+        return;
+    };
+    let is_null = |b: &Value| {
+        b.get("type") == Some(&Value::from("null")) && b.as_object().is_some_and(|b| b.len() == 1)
+    };
+    let typed = match (is_null(first), is_null(second)) {
+        (false, true) => first,
+        (true, false) => second,
+        _ => return,
+    };
+    let Some(typed) = typed.as_object().filter(|t| t.len() == 1) else {
+        return;
+    };
+    let mut types = match typed.get("type") {
+        Some(Value::String(t)) => vec![Value::String(t.clone())],
+        Some(Value::Array(ts)) => ts.clone(),
+        _ => return,
+    };
+    types.push(Value::from("null"));
+    let mut rewritten = Map::with_capacity(schema.len());
+    for (key, value) in std::mem::take(schema) {
+        if key == "anyOf" {
+            rewritten.insert("type".into(), Value::Array(types.clone()));
+        } else {
+            rewritten.insert(key, value);
+        }
+    }
+    *schema = rewritten;
+}
+
 /// Whether the value may be `null`, in any style.
 pub(crate) fn allows(schema: &Map<String, Value>) -> bool {
     match schema.get("type") {
