@@ -15,7 +15,7 @@ use std::sync::Arc;
 use futures_util::FutureExt;
 use reqwest::{Method, StatusCode};
 use sekoia_manifest::Kind;
-use sekoia_manifest::descriptor::{ComponentDescriptor, Identity, Start};
+use sekoia_manifest::descriptor::{ComponentDescriptor, Extra, Identity, Start};
 use serde_json::{Map, Value, json};
 
 use crate::component::{AccountValidator, Action, Construct, Input, Output, secret_names};
@@ -27,13 +27,17 @@ use crate::platform::PlatformError;
 use crate::session::{RunFuture, Runner, Session};
 
 /// The descriptor `#[action]` registers.
-pub const fn descriptor<A: Action + Construct>(identity: Identity) -> ComponentDescriptor {
+pub const fn descriptor<A: Action + Construct>(
+    identity: Identity,
+    extra: Extra,
+) -> ComponentDescriptor {
     ComponentDescriptor {
         kind: Kind::Action,
         identity,
         module_type_name: std::any::type_name::<A::Module>,
         arguments: <A::Arguments as Input>::__schema,
         results: Some(<A::Results as Output>::__schema),
+        extra,
         start: Start::new(runner::<A>),
     }
 }

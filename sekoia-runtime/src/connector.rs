@@ -7,7 +7,7 @@ use std::any::Any;
 use std::sync::Arc;
 
 use sekoia_manifest::Kind;
-use sekoia_manifest::descriptor::{ComponentDescriptor, Identity, Start};
+use sekoia_manifest::descriptor::{ComponentDescriptor, Extra, Identity, Start};
 use serde_json::Value;
 
 use crate::component::{Connector, Construct, Input};
@@ -19,13 +19,17 @@ use crate::session::{RunFuture, Runner, Session};
 use crate::supervisor::{configuration_error, module_configuration, supervise};
 
 /// The descriptor `#[connector]` registers.
-pub const fn descriptor<C: Connector + Construct>(identity: Identity) -> ComponentDescriptor {
+pub const fn descriptor<C: Connector + Construct>(
+    identity: Identity,
+    extra: Extra,
+) -> ComponentDescriptor {
     ComponentDescriptor {
         kind: Kind::Connector,
         identity,
         module_type_name: std::any::type_name::<C::Module>,
         arguments: <C::Configuration as Input>::__schema,
         results: None,
+        extra,
         start: Start::new(runner::<C>),
     }
 }
