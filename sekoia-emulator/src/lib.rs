@@ -110,6 +110,14 @@
 //! assert_eq!(emulator.pages_url(), format!("{}/pages", emulator.url()));
 //! ```
 //!
+//! # Web console
+//!
+//! [`EmulatorBuilder::console`] serves a web page at [`Emulator::console_url`] (`<url>/ui`) that
+//! shows what the platform receives, live: counts, the status timeline, logs by level, events and
+//! intake batches, every request in full, the faults scripted, the test pages. Everything is
+//! embedded (it works offline); the page follows server-sent events from `<url>/ui/stream` and
+//! reads its lists a page at a time from `<url>/ui/api/...`. Console requests are not recorded.
+//!
 //! # Live view
 //!
 //! [`Emulator::subscribe`] returns a `std::sync::mpsc::Receiver` fed with every request as it
@@ -120,6 +128,7 @@ mod answer;
 mod builder;
 mod callback;
 mod configuration;
+mod console;
 mod emulator;
 mod error;
 mod inspection;
@@ -137,6 +146,7 @@ mod signal;
 
 pub use builder::EmulatorBuilder;
 pub use configuration::{CONFIG_ROOT_ENV, DATA_ROOT_ENV};
+pub use console::CONSOLE_PATH;
 pub use emulator::Emulator;
 pub use error::{EmulatorError, RunError};
 pub use intake::DEFAULT_MAX_BATCH_BYTES;

@@ -3,8 +3,10 @@
 //!
 //! ```text
 //! sekoia-emulator [--port N] [--keep-events true|false] [--secrets JSON] [--require-token TOKEN]
-//!                 [--intake-key KEY]... [--max-batch-bytes N] [--url-file PATH]
+//!                 [--intake-key KEY]... [--max-batch-bytes N] [--url-file PATH] [--ui]
 //! ```
+//!
+//! With `--ui` it also serves the web console at `<url>/ui` (said on standard error).
 //!
 //! It listens on `127.0.0.1:<ephemeral port>` (or `--port`) and prints its URL as the first line of standard
 //! output (and into `--url-file` when given). Give a module `url_callback = <url>/callback` and
@@ -36,7 +38,7 @@ use sekoia_emulator::{Emulator, EmulatorBuilder};
 
 const USAGE: &str =
     "usage: sekoia-emulator [--port N] [--keep-events true|false] [--secrets JSON] \
-[--require-token TOKEN] [--intake-key KEY]... [--max-batch-bytes N] [--url-file PATH]
+[--require-token TOKEN] [--intake-key KEY]... [--max-batch-bytes N] [--url-file PATH] [--ui]
 
 Serves the fake Sekoia platform on 127.0.0.1:<ephemeral port> and prints its URL.
 --port N             listen on 127.0.0.1:N instead of an ephemeral port
@@ -46,6 +48,7 @@ Serves the fake Sekoia platform on 127.0.0.1:<ephemeral port> and prints its URL
 --intake-key KEY     accept only these intake keys on /batch (repeatable)
 --max-batch-bytes N  largest /batch body accepted (default 10 MiB)
 --url-file PATH      also write the URL to PATH
+--ui                 serve the web console at <url>/ui: what the platform receives, live
 stdin commands: stats | wait <events> <timeout s> | clear | requests
 SIGTERM/SIGINT: prints `events=<n> batches=<n> requests=<n> batch_bytes=<n>` and exits 0";
 
@@ -67,6 +70,10 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, Stri
         };
         if matches!(flag.as_str(), "-h" | "--help") {
             return Ok(None);
+        }
+        if flag == "--ui" && inline.is_none() {
+            builder = builder.console("sekoia-emulator");
+            continue;
         }
         let mut value = || {
             inline
@@ -142,6 +149,9 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     say(emulator.url());
+    if let Some(console) = emulator.console_url() {
+        eprintln!("sekoia-emulator: the console is at {console}");
+    }
     let commands = emulator.clone();
     std::thread::spawn(move || serve_commands(&commands));
     if let Err(error) = wait_for_signal() {
