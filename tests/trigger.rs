@@ -137,7 +137,7 @@ fn health_metrics_and_sigterm() {
     assert!(
         emulator.logs().iter().any(|l| l.level == "warning"
             && l.message
-                .contains("does not exist under the data directory")),
+                .contains("is not under the data directory")),
         "{outcome}"
     );
     assert_eq!(emulator.events().len(), 1);

@@ -131,3 +131,17 @@ fn a_bad_option_names_itself_and_shows_the_usage() {
         assert!(stderr.contains("usage: sekoia-emulator"), "{stderr}");
     }
 }
+
+#[test]
+fn an_argument_that_is_not_utf8_is_a_clear_error_not_a_panic() {
+    use std::os::unix::ffi::OsStrExt;
+    let output = Command::new(env!("CARGO_BIN_EXE_sekoia-emulator"))
+        .arg(std::ffi::OsStr::from_bytes(b"--port=\xff80"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("is not UTF-8"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

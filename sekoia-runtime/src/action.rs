@@ -180,12 +180,31 @@ async fn running<M: Input>(
     let secrets = reply
         .pointer("/module_configuration/value")
         .and_then(Value::as_object);
-    session.take_secrets(&mut module, &names, secrets);
-    Some(Ok(module))
+    Some(
+        session
+            .take_secrets(&mut module, &names, secrets)
+            .map(|()| module),
+    )
 }
 
-/// Sends the final report; a 409 means the platform already has it.
+/// Ends an action that cannot start (a configuration error found by the entry point): it is
+/// said running, then finished with this error.
+pub(crate) async fn refuse(session: &Session, message: &str) -> ExitCode {
+    let body = json!({"status": "running"});
+    if let Err(e) = session.platform.callback(Method::PATCH, &body).await {
+        eprintln!("error: cannot tell the platform the action is running: {e}");
+        eprintln!("error: {message}");
+        return ExitCode::FAILURE;
+    }
+    report(session, &Finished::error(message.to_owned())).await
+}
+
+/// Sends the final report; a 409 means the platform already has it, and so does a success
+/// whose reply is not JSON. The error is also written to standard error (the container log).
 async fn report(session: &Session, finished: &Finished) -> ExitCode {
+    if let Some(error) = &finished.error {
+        eprintln!("error: the action failed: {error}");
+    }
     match session
         .platform
         .callback(Method::PATCH, &finished.body())
@@ -193,6 +212,10 @@ async fn report(session: &Session, finished: &Finished) -> ExitCode {
     {
         Ok(_) => ExitCode::SUCCESS,
         Err(e) if is_delivered(&e) => ExitCode::SUCCESS,
+        Err(e @ PlatformError::Reply { .. }) => {
+            eprintln!("warning: the outcome was delivered, but {e}");
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: cannot report the outcome to the platform: {e}");
             ExitCode::FAILURE

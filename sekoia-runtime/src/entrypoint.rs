@@ -17,12 +17,14 @@ use sekoia_manifest::{Kind, REGISTRATIONS_COMMAND, Registry, VALIDATE_COMMAND};
 
 use crate::clock::Clock;
 use crate::configuration::{ConfigError, Sources};
+use crate::data_path::contained;
 use crate::log_entry::Level;
 use crate::platform::http::{Endpoints, HttpPlatform};
 use crate::session::stop::Stop;
 use crate::session::{Parts, Runner, Session};
 use probe_server::{Probe, serve};
 
+mod panic_hook;
 mod probe_server;
 
 /// Exit status of a command the binary does not know, or of an inconsistent registry.
@@ -121,11 +123,15 @@ impl Process {
             }
         };
         let log_filter = std::env::var(LOG_FILTER_VAR).ok();
+        let data_dir = data_dir(&self.sources);
         let session = Session::new(Parts {
             platform: Arc::new(HttpPlatform::new(endpoints, retry_unit())),
             kind: self.kind,
             clock: Clock::system(),
-            data_dir: data_dir(&self.sources),
+            data_dir: data_dir.as_ref().map_or_else(
+                |_| self.sources.data_root().to_owned(),
+                Clone::clone,
+            ),
             user_agent: self.user_agent,
             log_filter: log_filter.clone(),
             echo_logs: true,
@@ -133,6 +139,7 @@ impl Process {
         });
         // tasks the user spawns log into the session too
         let _ = tracing::dispatcher::set_global_default(session.dispatch.clone());
+        panic_hook::install(&session);
         if let Some(filter) =
             log_filter.filter(|f| f.parse::<tracing_subscriber::filter::Targets>().is_err())
         {
@@ -144,29 +151,56 @@ impl Process {
             listen_for_signals(&session);
             serve_probes(&session, &self.sources).await;
         }
+        if let Err(e) = data_dir {
+            return refuse(&session, self.kind, &e).await;
+        }
         runner(session, self.sources).await
+    }
+}
+
+/// A configuration error found before the component starts: reported as the component would
+/// report it (an action's finished error, a trigger's critical log).
+async fn refuse(session: &Arc<Session>, kind: Kind, message: &str) -> ExitCode {
+    match kind {
+        Kind::Action => crate::action::refuse(session, message).await,
+        Kind::Trigger | Kind::Connector => {
+            crate::supervisor::configuration_error(session, message).await
+        }
     }
 }
 
 /// `token`, `url_callback`, `url_logs` and `url_secrets`.
 fn endpoints(sources: &Sources) -> Result<Endpoints, ConfigError> {
-    let token = sources.require_text("token")?;
-    let callback_url = sources.require_text("url_callback")?;
+    let token = sources.token()?;
+    let callback_url = sources
+        .url("url_callback")?
+        .ok_or_else(|| sources.missing("url_callback"))?;
     let mut endpoints = Endpoints::beside_callback(token, callback_url);
-    if let Some(logs_url) = sources.text("url_logs")? {
+    if let Some(logs_url) = sources.url("url_logs")? {
         endpoints.logs_url = logs_url;
     }
-    if let Some(secrets_url) = sources.text("url_secrets")? {
+    if let Some(secrets_url) = sources.url("url_secrets")? {
         endpoints.secrets_url = secrets_url;
     }
     Ok(endpoints)
 }
 
-/// The data directory: the data root, plus `sub_folder` when set.
-fn data_dir(sources: &Sources) -> PathBuf {
-    match sources.text("sub_folder") {
-        Ok(Some(sub)) if !sub.is_empty() => sources.data_root().join(sub),
-        _ => sources.data_root().to_owned(),
+/// The data directory: the data root, plus `sub_folder` when set (kept inside the root); the
+/// S3 backend of the Python SDK (`file_backend=S3`) is refused, not ignored.
+fn data_dir(sources: &Sources) -> Result<PathBuf, String> {
+    if let Some(backend) = sources.text("file_backend").map_err(|e| e.to_string())?
+        && backend.eq_ignore_ascii_case("s3")
+    {
+        return Err(format!(
+            "configuration value `file_backend` is {backend:?}: this runtime keeps files in the local data directory only; the S3 backend is not supported"
+        ));
+    }
+    match sources.text("sub_folder").map_err(|e| e.to_string())? {
+        Some(sub) if !sub.is_empty() => {
+            contained(sources.data_root(), std::path::Path::new(&sub))
+                .map_err(|e| format!("configuration value `sub_folder`: {e}"))
+        }
+        _ => Ok(sources.data_root().to_owned()),
     }
 }
 
@@ -179,8 +213,8 @@ fn retry_unit() -> Duration {
         .unwrap_or(Duration::from_secs(1))
 }
 
-/// The first SIGTERM or SIGINT stops the component; a second one exits at once, after a last
-/// flush of the logs.
+/// The first SIGTERM or SIGINT stops the component; a second one exits at once, after saying
+/// how many pushed events were not delivered and a last flush of the logs (bounded).
 fn listen_for_signals(session: &Arc<Session>) {
     let session = Arc::clone(session);
     tokio::spawn(async move {
@@ -196,6 +230,13 @@ fn listen_for_signals(session: &Arc<Session>) {
         eprintln!("stopping: waiting for the current iteration to end (signal again to exit now)");
         session.stop.stop();
         tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
+        let unsent = session.unsent_events();
+        if unsent > 0 {
+            session.log(
+                Level::Error,
+                &format!("exiting at once: {unsent} pushed events were not delivered to the intake"),
+            );
+        }
         session.final_flush().await;
         std::process::exit(0);
     });

@@ -115,6 +115,7 @@
 mod clock;
 mod component;
 mod configuration;
+mod data_path;
 mod context;
 mod error;
 mod intake;

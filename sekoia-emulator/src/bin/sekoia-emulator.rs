@@ -117,7 +117,15 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, Stri
 }
 
 fn main() -> ExitCode {
-    let options = match parse(std::env::args().skip(1)) {
+    let args: Result<Vec<String>, String> = std::env::args_os()
+        .skip(1)
+        .map(|arg| {
+            arg.into_string().map_err(|raw| {
+                format!("the argument {:?} is not UTF-8", raw.to_string_lossy())
+            })
+        })
+        .collect();
+    let options = match args.and_then(|args| parse(args.into_iter())) {
         Ok(Some(options)) => options,
         Ok(None) => {
             println!("{USAGE}");

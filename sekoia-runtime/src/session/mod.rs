@@ -9,6 +9,7 @@
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -24,6 +25,7 @@ use crate::platform::PlatformApi;
 use sekoia_manifest::Kind;
 
 pub(crate) mod log_book;
+pub(crate) mod log_dedup;
 pub(crate) mod log_shipper;
 pub(crate) mod stop;
 pub(crate) mod tracing_layer;
@@ -70,6 +72,8 @@ pub(crate) struct Session {
     pub(crate) metrics: Metrics,
     pub(crate) data_dir: PathBuf,
     pub(crate) http: reqwest::Client,
+    /// Events handed to a push and not delivered yet (said when the process exits at once).
+    pub(crate) unsent: Arc<AtomicU64>,
 }
 
 impl Session {
@@ -97,6 +101,7 @@ impl Session {
             stop,
             clock: parts.clock,
             data_dir: parts.data_dir,
+            unsent: Arc::default(),
         })
     }
 
@@ -135,17 +140,23 @@ impl Session {
     }
 
     /// Merges the secrets the platform handed over into the module configuration and makes
-    /// their values known to the scrubber.
+    /// their values known to the scrubber. A configuration that is not an object is refused.
     pub(crate) fn take_secrets(
         &self,
         configuration: &mut Value,
         names: &[String],
         secrets: Option<&Map<String, Value>>,
-    ) {
+    ) -> Result<(), String> {
         if let Some(secrets) = secrets {
-            merge_secrets(configuration, names, secrets);
+            merge_secrets(configuration, names, secrets)?;
         }
         self.logs.scrubber.add_from(configuration, names);
+        Ok(())
+    }
+
+    /// Events handed to a push and not delivered yet.
+    pub(crate) fn unsent_events(&self) -> u64 {
+        self.unsent.load(Ordering::Relaxed)
     }
 
     /// Flushes the logs a last time (a trigger or connector).
@@ -165,16 +176,38 @@ impl Session {
     }
 }
 
-/// Merges the secret keys of `secrets` into a configuration object.
-fn merge_secrets(configuration: &mut Value, names: &[String], secrets: &Map<String, Value>) {
-    if !configuration.is_object() {
+/// Merges the secret keys of `secrets` into a configuration object (`null` counts as `{}`).
+fn merge_secrets(
+    configuration: &mut Value,
+    names: &[String],
+    secrets: &Map<String, Value>,
+) -> Result<(), String> {
+    if configuration.is_null() {
         *configuration = Value::Object(Map::new());
     }
-    let map = configuration.as_object_mut().expect("made an object above");
+    let Some(map) = configuration.as_object_mut() else {
+        return Err(format!(
+            "configuration value `module_configuration` must be a JSON object, not {}",
+            json_kind(configuration)
+        ));
+    };
     for (key, value) in secrets {
         if names.contains(key) {
             map.insert(key.clone(), value.clone());
         }
+    }
+    Ok(())
+}
+
+/// What kind of JSON value this is, for messages (never the value itself).
+pub(crate) fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }
 

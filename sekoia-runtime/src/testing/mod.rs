@@ -240,6 +240,7 @@ impl TestPlatform {
             Backend::Emulator(_, url) => url,
         };
         crate::connector::context::<C>(&session, module, configuration, &intake, url)
+            .unwrap_or_else(|e| panic!("TestPlatform::connector: {e}"))
     }
 
     /// Runs an action as the platform does: `running`, the arguments decoded from `arguments`
