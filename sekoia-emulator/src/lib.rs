@@ -132,6 +132,7 @@ mod recording;
 mod run;
 mod running;
 mod script;
+mod script_spec;
 mod server;
 mod signal;
 
@@ -146,3 +147,4 @@ pub use recording::RecordedRequest;
 pub use run::{DEFAULT_STOP_GRACE, DEFAULT_TIMEOUT, DEFAULT_TOKEN, ModuleRun};
 pub use running::{ModulePorts, RunOutcome, RunningModule};
 pub use script::{Method, Reply};
+pub use script_spec::parse_script;

@@ -145,3 +145,27 @@ fn an_argument_that_is_not_utf8_is_a_clear_error_not_a_panic() {
     assert!(stderr.contains("is not UTF-8"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn faults_are_scripted_on_standard_input() {
+    let mut emulator = Standalone::start(&[]);
+    let url = emulator.line();
+    assert_eq!(
+        emulator.command("script POST /batch 503:retry-after=0*2 200:text=not_json"),
+        "scripted 3"
+    );
+    let body = common::batch_body("ik", &[json!({"n": 1})]);
+    let addr = Standalone::addr(&url);
+    let first = common::post_batch(addr, &body);
+    assert_eq!(first.status, 503, "{first:?}");
+    assert_eq!(common::post_batch(addr, &body).status, 503);
+    let odd = common::post_batch(addr, &body);
+    assert_eq!((odd.status, odd.body.as_str()), (200, "not json"), "{odd:?}");
+    assert_eq!(common::post_batch(addr, &body).status, 200, "then the normal answer");
+    assert!(
+        emulator
+            .command("script POST /batch 99999")
+            .starts_with("error: \"99999\": not a status"),
+    );
+    assert_eq!(emulator.command("unscript"), "unscripted");
+}

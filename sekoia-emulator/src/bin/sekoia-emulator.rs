@@ -23,7 +23,12 @@
 //! - `wait <events> <timeout seconds>`: blocks until the intake has accepted at least `<events>`
 //!   events, then prints `reached=<true|false>` followed by the counts;
 //! - `clear`: forgets the recorded requests and resets the counts, prints `cleared`;
-//! - `requests`: every recorded request, one line each, then `end`.
+//! - `requests`: every recorded request, one line each, then `end`;
+//! - `script <METHOD> <path> <reply>...`: queues fault replies for that endpoint, used in order
+//!   before its normal behaviour (`script POST /batch 503:retry-after=0*3 drop normal`; each
+//!   reply is a status with `:retry-after=<s>`, `:delay=<ms>`, `:text=<body>` or
+//!   `:json=<body>` options, `drop`, `normal` or `delay=<ms>`, and `*<count>` repeats it),
+//!   prints `scripted <count>`; `unscript` forgets every script, prints `unscripted`.
 //!
 //! An end of standard input only ends the commands; the server runs until it is signalled.
 
@@ -46,7 +51,8 @@ Serves the fake Sekoia platform on 127.0.0.1:<ephemeral port> and prints its URL
 --intake-key KEY     accept only these intake keys on /batch (repeatable)
 --max-batch-bytes N  largest /batch body accepted (default 10 MiB)
 --url-file PATH      also write the URL to PATH
-stdin commands: stats | wait <events> <timeout s> | clear | requests
+stdin commands: stats | wait <events> <timeout s> | clear | requests |
+                script <METHOD> <path> <reply>... | unscript
 SIGTERM/SIGINT: prints `events=<n> batches=<n> requests=<n> batch_bytes=<n>` and exits 0";
 
 struct Options {
@@ -199,6 +205,18 @@ fn serve_commands(emulator: &Emulator) {
                 }
                 say("end");
             }
+            ["script", ..] => match sekoia_emulator::parse_script(&line["script".len()..]) {
+                Ok((method, path, replies)) => {
+                    let count = replies.len();
+                    emulator.script(method, &path, replies);
+                    say(&format!("scripted {count}"));
+                }
+                Err(why) => say(&format!("error: {why}")),
+            },
+            ["unscript"] => {
+                emulator.clear_scripts();
+                say("unscripted");
+            }
             ["wait", events, timeout] => match (events.parse::<u64>(), timeout.parse::<f64>()) {
                 (Ok(events), Ok(timeout)) if timeout >= 0.0 && timeout.is_finite() => {
                     let reached =
@@ -208,7 +226,7 @@ fn serve_commands(emulator: &Emulator) {
                 _ => say("error: usage: wait <events> <timeout seconds>"),
             },
             _ => say(&format!(
-                "error: unknown command {line:?}; commands: stats, wait <events> <timeout s>, clear, requests"
+                "error: unknown command {line:?}; commands: stats, wait <events> <timeout s>, clear, requests, script <METHOD> <path> <reply>..., unscript"
             )),
         }
     }
