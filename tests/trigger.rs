@@ -135,9 +135,10 @@ fn health_metrics_and_sigterm() {
     assert!(!outcome.data_dir.path().join("archive/batch-1").exists());
     // a directory outside the data directory was refused, and the warning reached the logs at shutdown
     assert!(
-        emulator.logs().iter().any(|l| l.level == "warning"
-            && l.message
-                .contains("is not under the data directory")),
+        emulator
+            .logs()
+            .iter()
+            .any(|l| l.level == "warning" && l.message.contains("is not under the data directory")),
         "{outcome}"
     );
     assert_eq!(emulator.events().len(), 1);
@@ -215,6 +216,10 @@ fn errors_are_counted_and_logged() {
         .unwrap();
     let liveness = running.ports().liveness.unwrap();
     let error_count = || {
+        // the port opens a moment after the start
+        if std::net::TcpStream::connect(("127.0.0.1", liveness)).is_err() {
+            return 0;
+        }
         let (_, body) = http_get(liveness, "/health");
         let health: Value = serde_json::from_str(&body).unwrap();
         health["error_count"].as_u64().unwrap()

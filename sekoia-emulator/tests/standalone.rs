@@ -160,8 +160,16 @@ fn faults_are_scripted_on_standard_input() {
     assert_eq!(first.status, 503, "{first:?}");
     assert_eq!(common::post_batch(addr, &body).status, 503);
     let odd = common::post_batch(addr, &body);
-    assert_eq!((odd.status, odd.body.as_str()), (200, "not json"), "{odd:?}");
-    assert_eq!(common::post_batch(addr, &body).status, 200, "then the normal answer");
+    assert_eq!(
+        (odd.status, odd.body.as_str()),
+        (200, "not json"),
+        "{odd:?}"
+    );
+    assert_eq!(
+        common::post_batch(addr, &body).status,
+        200,
+        "then the normal answer"
+    );
     assert!(
         emulator
             .command("script POST /batch 99999")

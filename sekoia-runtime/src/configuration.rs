@@ -239,7 +239,11 @@ impl Sources {
             return Err(self.missing("token"));
         };
         let token = raw.text.trim();
-        if token.is_empty() || !token.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b)) {
+        if token.is_empty()
+            || !token
+                .bytes()
+                .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
+        {
             return Err(ConfigError::Refused {
                 name: "token".into(),
                 origin: raw.origin,
@@ -278,7 +282,9 @@ impl Sources {
                     // base64 it is: what is wrong is the decoded text
                     match serde_json::from_slice::<Value>(&bytes) {
                         Ok(value) => return Ok(Some((value, format!("{} (base64)", raw.origin)))),
-                        Err(e) => reason = format!("it is base64, and the decoded text is not: {e}"),
+                        Err(e) => {
+                            reason = format!("it is base64, and the decoded text is not: {e}")
+                        }
                     }
                 }
                 Err(ConfigError::NotJson {

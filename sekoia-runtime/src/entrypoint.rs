@@ -128,10 +128,9 @@ impl Process {
             platform: Arc::new(HttpPlatform::new(endpoints, retry_unit())),
             kind: self.kind,
             clock: Clock::system(),
-            data_dir: data_dir.as_ref().map_or_else(
-                |_| self.sources.data_root().to_owned(),
-                Clone::clone,
-            ),
+            data_dir: data_dir
+                .as_ref()
+                .map_or_else(|_| self.sources.data_root().to_owned(), Clone::clone),
             user_agent: self.user_agent,
             log_filter: log_filter.clone(),
             echo_logs: true,
@@ -196,10 +195,8 @@ fn data_dir(sources: &Sources) -> Result<PathBuf, String> {
         ));
     }
     match sources.text("sub_folder").map_err(|e| e.to_string())? {
-        Some(sub) if !sub.is_empty() => {
-            contained(sources.data_root(), std::path::Path::new(&sub))
-                .map_err(|e| format!("configuration value `sub_folder`: {e}"))
-        }
+        Some(sub) if !sub.is_empty() => contained(sources.data_root(), std::path::Path::new(&sub))
+            .map_err(|e| format!("configuration value `sub_folder`: {e}")),
         _ => Ok(sources.data_root().to_owned()),
     }
 }
@@ -234,7 +231,9 @@ fn listen_for_signals(session: &Arc<Session>) {
         if unsent > 0 {
             session.log(
                 Level::Error,
-                &format!("exiting at once: {unsent} pushed events were not delivered to the intake"),
+                &format!(
+                    "exiting at once: {unsent} pushed events were not delivered to the intake"
+                ),
             );
         }
         session.final_flush().await;

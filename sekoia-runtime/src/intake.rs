@@ -22,6 +22,8 @@ mod batch;
 mod escape;
 mod event_ids;
 mod event_json;
+#[cfg(test)]
+mod properties;
 
 use batch::{Chunk, Chunker, Chunks, Spares};
 pub use event_ids::{EventId, EventIds, Iter as EventIdsIter};
@@ -309,14 +311,17 @@ fn padded_ids(body: &[u8], count: usize) -> EventIds {
     let given: Vec<String> = serde_json::from_slice::<serde_json::Value>(body)
         .ok()
         .and_then(|reply| {
-            reply.get("event_ids").and_then(|ids| ids.as_array()).map(|ids| {
-                ids.iter()
-                    .map(|id| match id {
-                        serde_json::Value::String(text) => text.clone(),
-                        other => other.to_string(),
-                    })
-                    .collect()
-            })
+            reply
+                .get("event_ids")
+                .and_then(|ids| ids.as_array())
+                .map(|ids| {
+                    ids.iter()
+                        .map(|id| match id {
+                            serde_json::Value::String(text) => text.clone(),
+                            other => other.to_string(),
+                        })
+                        .collect()
+                })
         })
         .unwrap_or_default();
     let mut ids = EventIds::with_capacity(count);

@@ -115,11 +115,13 @@
 mod clock;
 mod component;
 mod configuration;
-mod data_path;
 mod context;
+mod data_path;
 mod error;
 mod intake;
 mod log_entry;
+#[cfg(test)]
+mod properties;
 mod scrubber;
 mod secret;
 

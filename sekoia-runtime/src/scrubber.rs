@@ -54,7 +54,17 @@ fn renderings(secret: &str) -> Vec<String> {
         forms.push(lower_hex(&encoded));
         forms.push(encoded);
     }
-    forms.push(utf8_percent_encode(secret, FORM).to_string().replace("%20", "+"));
+    // an http(s) URL's path turns backslashes into slashes
+    if secret.contains('\\') {
+        let slashed = secret.replace('\\', "/");
+        forms.push(utf8_percent_encode(&slashed, PATH).to_string());
+        forms.push(slashed);
+    }
+    forms.push(
+        utf8_percent_encode(secret, FORM)
+            .to_string()
+            .replace("%20", "+"),
+    );
     forms
 }
 

@@ -126,9 +126,8 @@ fn main() -> ExitCode {
     let args: Result<Vec<String>, String> = std::env::args_os()
         .skip(1)
         .map(|arg| {
-            arg.into_string().map_err(|raw| {
-                format!("the argument {:?} is not UTF-8", raw.to_string_lossy())
-            })
+            arg.into_string()
+                .map_err(|raw| format!("the argument {:?} is not UTF-8", raw.to_string_lossy()))
         })
         .collect();
     let options = match args.and_then(|args| parse(args.into_iter())) {

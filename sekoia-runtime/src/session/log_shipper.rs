@@ -6,9 +6,10 @@
 //! the entries for the next one, in order; a batch the logs API refuses (a 4xx: it will never
 //! take it) is written to standard error and the queue moves on.
 //!
-//! The queue holds at most [`QUEUE_MAX`] entries while the logs API is unreachable; past that,
-//! new entries are dropped (every entry is also on standard error, the container log) and
-//! counted, and the count is sent as a warning once the queue drains.
+//! The queue holds at most [`QUEUE_MAX`] entries while the logs API is unreachable or slower
+//! than the component; past that, new entries are dropped (every entry is also on standard
+//! error, the container log) and counted, and the count is sent as a warning once the queue
+//! drains. Errors and criticals have [`URGENT_RESERVE`] more places.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -29,6 +30,8 @@ pub(crate) const BATCH_SIZE: usize = 50;
 pub(crate) const FLUSH_PERIOD: Duration = Duration::from_secs(5);
 /// The most entries waiting to be sent (about 10 MB of messages of 1 kB).
 pub(crate) const QUEUE_MAX: usize = 10_000;
+/// Places beyond [`QUEUE_MAX`] kept for errors and criticals.
+pub(crate) const URGENT_RESERVE: usize = 1_000;
 /// The longest the last flush at shutdown takes before what is left goes to standard error.
 pub(crate) const FINAL_FLUSH_MAX: Duration = Duration::from_secs(10);
 
@@ -78,12 +81,19 @@ impl LogShipper {
                 }
             }
             if entry.level != Level::Critical
-                && !state.dedup.admit(entry.level, &entry.message, Instant::now())
+                && !state
+                    .dedup
+                    .admit(entry.level, &entry.message, Instant::now())
             {
                 return;
             }
             urgent = entry.level >= Level::Error;
-            if state.buffer.len() >= QUEUE_MAX {
+            let room = if urgent {
+                QUEUE_MAX + URGENT_RESERVE
+            } else {
+                QUEUE_MAX
+            };
+            if state.buffer.len() >= room {
                 state.dropped += 1;
                 return;
             }

@@ -147,7 +147,10 @@ impl Action for Render {
                     .send()
                     .await
                     .map_err(ActionError::from)?;
-                Err(ActionError::new(format!("unexpected answer {}", failed.status())))
+                Err(ActionError::new(format!(
+                    "unexpected answer {}",
+                    failed.status()
+                )))
             }
             "panic" => panic!("cannot go on with {key:?} ({key})"),
             _ => {
