@@ -283,7 +283,7 @@ impl Sources {
                     match serde_json::from_slice::<Value>(&bytes) {
                         Ok(value) => return Ok(Some((value, format!("{} (base64)", raw.origin)))),
                         Err(e) => {
-                            reason = format!("it is base64, and the decoded text is not: {e}")
+                            reason = format!("it is base64, and the decoded text is not: {e}");
                         }
                     }
                 }

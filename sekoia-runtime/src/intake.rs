@@ -228,7 +228,6 @@ impl Intake {
                 }
             }
         };
-        drop(retrying);
         let attempts = attempts.load(Ordering::Relaxed);
         outcome.map_err(|failure| match failure {
             Some(failure) => format!("{} (after {attempts} attempt(s))", failure.why),

@@ -21,6 +21,9 @@ pub struct Case {
     pub check: Box<dyn FnOnce() + Send>,
 }
 
+/// What became of a case: its category, its name, and its time or why it failed.
+type Outcome = (&'static str, String, Result<Duration, String>);
+
 /// A case of `category`.
 pub fn case(
     category: &'static str,
@@ -46,7 +49,7 @@ pub fn run(cases: Vec<Case>, filter: &[String]) -> ExitCode {
         .collect();
     let total = cases.len();
     let queue = Mutex::new(cases.into_iter());
-    let results: Mutex<Vec<(&'static str, String, Result<Duration, String>)>> = Mutex::default();
+    let results: Mutex<Vec<Outcome>> = Mutex::default();
     std::thread::scope(|scope| {
         for _ in 0..WORKERS {
             scope.spawn(|| {

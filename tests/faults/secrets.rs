@@ -48,7 +48,7 @@ pub fn cases() -> Vec<Case> {
                         request
                             .body
                             .as_ref()
-                            .map(|b| b.to_string())
+                            .map(ToString::to_string)
                             .unwrap_or_default(),
                     ));
                     seen.push((

@@ -137,7 +137,7 @@ impl Action for Render {
             "json" => {
                 let json = serde_json::json!({ "key": key });
                 tracing::info!(body = %json, "sending {json}");
-                Err(ActionError::new(format!("refused: {}", json)))
+                Err(ActionError::new(format!("refused: {json}")))
             }
             "url" => {
                 // nothing listens on the discard port: the request fails, its error names the URL
