@@ -22,7 +22,7 @@ use crate::component::{AccountValidator, Action, Construct, Input, Output, secre
 use crate::configuration::Sources;
 use crate::context::{ActionContext, ValidatorContext};
 use crate::error::panic_message;
-use crate::log_entry::action_logs;
+use crate::log_entry::{Level, action_logs};
 use crate::platform::PlatformError;
 use crate::session::{RunFuture, Runner, Session};
 
@@ -204,6 +204,9 @@ pub(crate) async fn refuse(session: &Session, message: &str) -> ExitCode {
 async fn report(session: &Session, finished: &Finished) -> ExitCode {
     if let Some(error) = &finished.error {
         eprintln!("error: the action failed: {error}");
+        if let Some(reports) = &session.logs.reports {
+            reports.message(Level::Error, error);
+        }
     }
     match session
         .platform

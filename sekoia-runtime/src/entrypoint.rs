@@ -20,6 +20,7 @@ use crate::configuration::{ConfigError, Sources};
 use crate::data_path::contained;
 use crate::log_entry::Level;
 use crate::platform::http::{Endpoints, HttpPlatform};
+use crate::platform::sentry_reports::SentryReports;
 use crate::session::stop::Stop;
 use crate::session::{Parts, Runner, Session};
 use probe_server::{Probe, serve};
@@ -66,14 +67,14 @@ pub fn main(version: &'static str) -> ExitCode {
         }
         Some(command) => command,
     };
-    let (kind, start) = if command == VALIDATE_COMMAND {
+    let (kind, start, name) = if command == VALIDATE_COMMAND {
         match (registry.module.validator)() {
-            Some(start) => (Kind::Action, start),
+            Some(start) => (Kind::Action, start, VALIDATE_COMMAND),
             None => return unknown(&registry, command),
         }
     } else {
         match registry.component(command) {
-            Some(component) => (component.kind, component.start),
+            Some(component) => (component.kind, component.start, component.identity.name),
             None => return unknown(&registry, command),
         }
     };
@@ -92,16 +93,79 @@ pub fn main(version: &'static str) -> ExitCode {
             .enable_all()
             .build(),
     };
+    let sources = Sources::from_env();
+    let reports = sentry_reports(&sources, registry.module.name, name, kind);
     let process = Process {
-        sources: Sources::from_env(),
+        sources,
         kind,
         user_agent: format!("sekoiaio-connector/{}-{version}", registry.module.slug),
+        reports: reports.clone(),
     };
-    match runtime {
+    let status = match runtime {
         Ok(runtime) => runtime.block_on(process.run(runner)),
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
             ExitCode::FAILURE
+        }
+    };
+    if let Some(reports) = reports {
+        reports.flush(SENTRY_FLUSH_MAX);
+    }
+    status
+}
+
+/// The longest the process waits at exit for its Sentry reports to be sent.
+const SENTRY_FLUSH_MAX: Duration = Duration::from_secs(2);
+
+/// The Sentry client when the platform gave a `sentry_dsn` (and maybe an `environment`), with
+/// the Python SDK's tags; a DSN that cannot be used is said on standard error.
+fn sentry_reports(
+    sources: &Sources,
+    module: &str,
+    component: &str,
+    kind: Kind,
+) -> Option<Arc<SentryReports>> {
+    let dsn = match sources.text("sentry_dsn") {
+        Ok(Some(dsn)) if !dsn.is_empty() => dsn,
+        Ok(_) => return None,
+        Err(e) => {
+            eprintln!("warning: no Sentry reports: {e}");
+            return None;
+        }
+    };
+    let item_type = match kind {
+        Kind::Action => "action",
+        Kind::Trigger => "trigger",
+        Kind::Connector => "connector",
+    };
+    let mut tags = vec![
+        ("module", module.to_owned()),
+        ("name", component.to_owned()),
+        ("item_type", item_type.to_owned()),
+    ];
+    for (tag, value) in [
+        ("community", "community_uuid"),
+        ("playbook_uuid", "playbook_uuid"),
+        ("playbook_run_uuid", "playbook_run_uuid"),
+        ("node_run_uuid", "node_run_uuid"),
+        ("trigger_configuration_uuid", "trigger_configuration_uuid"),
+        (
+            "connector_configuration_uuid",
+            "connector_configuration_uuid",
+        ),
+    ] {
+        if let Ok(Some(text)) = sources.text(value)
+            && !text.is_empty()
+        {
+            tags.push((tag, text));
+        }
+    }
+    let environment = sources.text("environment").ok().flatten();
+    match SentryReports::new(&dsn, environment, &tags) {
+        Ok(reports) => Some(Arc::new(reports)),
+        Err(e) => {
+            eprintln!("warning: no Sentry reports: {e}");
+            None
         }
     }
 }
@@ -111,6 +175,7 @@ struct Process {
     sources: Sources,
     kind: Kind,
     user_agent: String,
+    reports: Option<Arc<SentryReports>>,
 }
 
 impl Process {
@@ -135,6 +200,7 @@ impl Process {
             log_filter: log_filter.clone(),
             echo_logs: true,
             stop: Stop::new(),
+            reports: self.reports,
         });
         // tasks the user spawns log into the session too
         let _ = tracing::dispatcher::set_global_default(session.dispatch.clone());
@@ -237,6 +303,9 @@ fn listen_for_signals(session: &Arc<Session>) {
             );
         }
         session.final_flush().await;
+        if let Some(reports) = &session.logs.reports {
+            reports.flush(SENTRY_FLUSH_MAX);
+        }
         std::process::exit(0);
     });
 }

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use crate::error::panic_message;
+use crate::log_entry::Level;
 use crate::session::Session;
 
 /// Replaces the default hook for the rest of the process.
@@ -17,9 +18,10 @@ pub(super) fn install(session: &Arc<Session>) {
             .unwrap_or_default();
         let thread = std::thread::current();
         let thread = thread.name().unwrap_or("<unnamed>");
-        eprintln!(
-            "thread '{thread}' panicked{location}:\n{}",
-            logs.scrub(&message)
-        );
+        let message = logs.scrub(&message);
+        eprintln!("thread '{thread}' panicked{location}:\n{message}");
+        if let Some(reports) = &logs.reports {
+            reports.message(Level::Critical, &format!("panicked{location}: {message}"));
+        }
     }));
 }

@@ -17,6 +17,7 @@ use serde_json::{Map, Value};
 pub(crate) mod http;
 pub(crate) mod memory;
 pub(crate) mod retry;
+pub(crate) mod sentry_reports;
 
 /// A boxed future of the platform seam.
 pub(crate) type Reply<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

@@ -22,6 +22,7 @@ use crate::health::Liveness;
 use crate::log_entry::Level;
 use crate::metrics::Metrics;
 use crate::platform::PlatformApi;
+use crate::platform::sentry_reports::SentryReports;
 use sekoia_manifest::Kind;
 
 pub(crate) mod log_book;
@@ -53,6 +54,8 @@ pub(crate) struct Parts {
     pub(crate) echo_logs: bool,
     /// Its stop signal.
     pub(crate) stop: Stop,
+    /// Where errors are reported besides the platform (Sentry), if anywhere.
+    pub(crate) reports: Option<Arc<SentryReports>>,
 }
 
 /// How a component of some kind is started once its session exists: the value the runtime
@@ -89,7 +92,12 @@ impl Session {
         } else {
             Sink::Collect(Mutex::default())
         };
-        let logs = Arc::new(LogBook::new(sink, parts.clock, parts.echo_logs));
+        let logs = Arc::new(LogBook::new(
+            sink,
+            parts.clock,
+            parts.echo_logs,
+            parts.reports,
+        ));
         let dispatch = tracing_layer::dispatch(Arc::clone(&logs), parts.log_filter.as_deref());
         Arc::new(Session {
             http: third_party_client(&parts.user_agent),
@@ -118,6 +126,7 @@ impl Session {
             log_filter: None,
             echo_logs: false,
             stop: Stop::new(),
+            reports: None,
         })
     }
 

@@ -180,6 +180,7 @@ impl TestPlatform {
             log_filter: self.log_filter.clone(),
             echo_logs: false,
             stop: self.stop.clone(),
+            reports: None,
         });
         session.logs.scrubber.add(
             self.secrets
