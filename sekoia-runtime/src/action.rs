@@ -21,6 +21,7 @@ use serde_json::{Map, Value, json};
 use crate::component::{AccountValidator, Action, Construct, Input, Output, secret_names};
 use crate::configuration::Sources;
 use crate::context::{ActionContext, ValidatorContext};
+use crate::data_path::contained;
 use crate::error::panic_message;
 use crate::log_entry::{Level, action_logs};
 use crate::platform::PlatformError;
@@ -49,12 +50,53 @@ fn run<A: Action + Construct>(session: Arc<Session>, sources: Sources) -> RunFut
         };
         let finished = match module.and_then(|module| decode_inputs::<A>(module, &sources)) {
             Ok((module, raw_arguments, arguments)) => {
-                execute(&session, &A::construct(), module, raw_arguments, arguments).await
+                match download_files(&session, &raw_arguments).await {
+                    Ok(()) => {
+                        let mut finished =
+                            execute(&session, &A::construct(), module, raw_arguments, arguments)
+                                .await;
+                        if let Err(e) = upload_files(&session, &finished.written).await {
+                            finished.error = Some(session.logs.scrub(&e));
+                        }
+                        finished
+                    }
+                    Err(error) => Finished::error(session.logs.scrub(&error)),
+                }
             }
             Err(error) => Finished::error(error),
         };
         report(&session, &finished).await
     })
+}
+
+/// With the S3 backend, the `<name>_path` files the arguments name, downloaded into the local
+/// data directory before the action runs (an argument naming no object is left alone).
+async fn download_files(session: &Session, arguments: &Value) -> Result<(), String> {
+    let (Some(s3), Some(arguments)) = (&session.s3, arguments.as_object()) else {
+        return Ok(());
+    };
+    for (name, value) in arguments {
+        if let (true, Some(relative)) = (name.ends_with("_path"), value.as_str()) {
+            let local = contained(&session.data_dir, std::path::Path::new(relative))
+                .map_err(|e| format!("argument `{name}`: {e}"))?;
+            s3.download(relative, &local)
+                .await
+                .map_err(|e| format!("argument `{name}`: {e}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// With the S3 backend, the files `json_result` wrote, uploaded once the action ran.
+async fn upload_files(session: &Session, written: &[String]) -> Result<(), String> {
+    let Some(s3) = &session.s3 else {
+        return Ok(());
+    };
+    for relative in written {
+        s3.upload(relative, &session.data_dir.join(relative))
+            .await?;
+    }
+    Ok(())
 }
 
 /// What an action's final report says.
@@ -65,6 +107,8 @@ pub(crate) struct Finished {
     pub(crate) logs: Option<String>,
     pub(crate) outputs: Map<String, Value>,
     pub(crate) secrets: Option<Map<String, Value>>,
+    /// The files `json_result` wrote (uploaded with the S3 backend); not reported.
+    pub(crate) written: Vec<String>,
 }
 
 impl Finished {
@@ -129,6 +173,7 @@ pub(crate) async fn execute<A: Action>(
     let mut finished = Finished {
         outputs: state.outputs,
         secrets: state.secrets,
+        written: state.written,
         ..Finished::default()
     };
     match outcome {

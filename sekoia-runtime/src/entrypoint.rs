@@ -20,6 +20,7 @@ use crate::configuration::{ConfigError, Sources};
 use crate::data_path::contained;
 use crate::log_entry::Level;
 use crate::platform::http::{Endpoints, HttpPlatform};
+use crate::platform::s3::{S3Data, S3Settings};
 use crate::platform::sentry_reports::SentryReports;
 use crate::session::stop::Stop;
 use crate::session::{Parts, Runner, Session};
@@ -189,6 +190,13 @@ impl Process {
         };
         let log_filter = std::env::var(LOG_FILTER_VAR).ok();
         let data_dir = data_dir(&self.sources);
+        let s3 = match s3_settings(&self.sources) {
+            Ok(None) => Ok(None),
+            Ok(Some(settings)) => S3Data::connect(settings).await.map(|s3| Some(Arc::new(s3))),
+            Err(e) => Err(e),
+        };
+        let s3_secrets = ["aws_secret_access_key", "aws_session_token"]
+            .map(|name| self.sources.text(name).ok().flatten().unwrap_or_default());
         let session = Session::new(Parts {
             platform: Arc::new(HttpPlatform::new(endpoints, retry_unit())),
             kind: self.kind,
@@ -201,7 +209,14 @@ impl Process {
             echo_logs: true,
             stop: Stop::new(),
             reports: self.reports,
+            s3: s3.as_ref().ok().cloned().flatten(),
         });
+        session.logs.scrubber.add(s3_secrets);
+        if session.s3.is_some()
+            && let Err(e) = std::fs::create_dir_all(&session.data_dir)
+        {
+            eprintln!("warning: cannot create the local data directory: {e}");
+        }
         // tasks the user spawns log into the session too
         let _ = tracing::dispatcher::set_global_default(session.dispatch.clone());
         panic_hook::install(&session);
@@ -216,7 +231,7 @@ impl Process {
             listen_for_signals(&session);
             serve_probes(&session, &self.sources).await;
         }
-        if let Err(e) = data_dir {
+        if let Err(e) = data_dir.and(s3) {
             return refuse(&session, self.kind, &e).await;
         }
         runner(session, self.sources).await
@@ -250,16 +265,39 @@ fn endpoints(sources: &Sources) -> Result<Endpoints, ConfigError> {
     Ok(endpoints)
 }
 
-/// The data directory: the data root, plus `sub_folder` when set (kept inside the root); the
-/// S3 backend of the Python SDK (`file_backend=S3`) is refused, not ignored.
-fn data_dir(sources: &Sources) -> Result<PathBuf, String> {
-    if let Some(backend) = sources.text("file_backend").map_err(|e| e.to_string())?
-        && backend.eq_ignore_ascii_case("s3")
-    {
-        return Err(format!(
-            "configuration value `file_backend` is {backend:?}: this runtime keeps files in the local data directory only; the S3 backend is not supported"
-        ));
+/// The S3 backend's settings when `file_backend` is `S3` (any case, as in Python); its values
+/// carry the Python SDK's names.
+fn s3_settings(sources: &Sources) -> Result<Option<S3Settings>, String> {
+    let backend = sources.text("file_backend").map_err(|e| e.to_string())?;
+    if !backend.is_some_and(|b| b.eq_ignore_ascii_case("s3")) {
+        return Ok(None);
     }
+    let required = |name: &str| -> Result<String, String> {
+        match sources.text(name) {
+            Ok(Some(value)) if !value.is_empty() => Ok(value),
+            Ok(_) => Err(format!("file_backend is S3: {}", sources.missing(name))),
+            Err(e) => Err(e.to_string()),
+        }
+    };
+    let optional = |name: &str| sources.text(name).ok().flatten().filter(|v| !v.is_empty());
+    let endpoint = match sources.url("aws_s3_endpoint_url") {
+        Ok(endpoint) => endpoint.filter(|e| !e.is_empty()),
+        Err(e) => return Err(e.to_string()),
+    };
+    Ok(Some(S3Settings {
+        bucket: required("aws_bucket_name")?,
+        access_key_id: required("aws_access_key_id")?,
+        secret_access_key: required("aws_secret_access_key")?,
+        session_token: optional("aws_session_token"),
+        region: optional("aws_default_region").unwrap_or_else(|| "us-east-1".into()),
+        endpoint,
+        prefix: optional("sub_folder").unwrap_or_default(),
+    }))
+}
+
+/// The data directory: the data root, plus `sub_folder` when set (kept inside the root). With
+/// the S3 backend it is the local copy of the bucket's files.
+fn data_dir(sources: &Sources) -> Result<PathBuf, String> {
     match sources.text("sub_folder").map_err(|e| e.to_string())? {
         Some(sub) if !sub.is_empty() => contained(sources.data_root(), std::path::Path::new(&sub))
             .map_err(|e| format!("configuration value `sub_folder`: {e}")),

@@ -431,11 +431,25 @@ pub fn cases() -> Vec<Case> {
             "{stderr}"
         );
     }));
-    cases.push(case(CATEGORY, "file_backend S3 is refused loudly", || {
-        action_refused(
-            noop().config_value("file_backend", "S3"),
-            &["`file_backend`", "S3"],
-        );
+    cases.push(case(
+        CATEGORY,
+        "file_backend S3 without its settings",
+        || {
+            action_refused(
+                noop().config_value("file_backend", "S3"),
+                &["`aws_bucket_name`"],
+            );
+        },
+    ));
+    cases.push(case(CATEGORY, "aws_s3_endpoint_url not a URL", || {
+        let run = noop()
+            .config_value("file_backend", "S3")
+            .config_value("aws_bucket_name", "b")
+            .config_value("aws_access_key_id", "k")
+            .config_value("aws_secret_access_key", "secret-QZXW")
+            .config_value("aws_s3_endpoint_url", "minio:9000");
+        let error = action_refused(run, &["`aws_s3_endpoint_url`"]);
+        assert!(!error.contains("QZXW"), "{error}");
     }));
     cases
 }

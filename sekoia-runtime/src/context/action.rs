@@ -70,6 +70,8 @@ pub(crate) struct ActionState {
     pub(crate) outputs: Map<String, Value>,
     pub(crate) secrets: Option<Map<String, Value>>,
     result_as_file: Option<bool>,
+    /// The files `json_result` wrote, relative to the data directory.
+    pub(crate) written: Vec<String>,
 }
 
 impl<A: Action> ActionContext<A> {
@@ -197,6 +199,7 @@ impl<A: Action> ActionContext<A> {
                 .map_err(|e| ActionError::new(format!("cannot create {}: {e}", path.display())))?;
             serde_json::to_writer(std::io::BufWriter::new(file), value)
                 .map_err(|e| ActionError::new(format!("cannot write {}: {e}", path.display())))?;
+            self.state().written.push(file_name.clone());
             result.insert(format!("{name}_path"), Value::String(file_name));
         } else {
             let value = serde_json::to_value(value)

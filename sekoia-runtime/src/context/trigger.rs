@@ -142,11 +142,26 @@ impl<T: Trigger> TriggerContext<T> {
             body["directory"] = Value::String(relative.to_string_lossy().into_owned());
             absolute = Some(full);
         }
+        // with the S3 backend, the playbook reads the directory from the bucket
+        let uploaded = match (&self.session.s3, &body["directory"]) {
+            (Some(s3), Value::String(relative)) => {
+                s3.upload_directory(&self.session.data_dir, relative)
+                    .await
+                    .map_err(|e| TriggerError::new(format!("event `{name}`: {e}")))?;
+                Some((s3, relative.clone()))
+            }
+            _ => None,
+        };
         self.session.liveness.event_sent();
         self.session.platform.callback(Method::POST, &body).await?;
         if let (Some(full), true) = (absolute, remove) {
             std::fs::remove_dir_all(&full)
                 .map_err(|e| TriggerError::new(format!("cannot remove {}: {e}", full.display())))?;
+            if let Some((s3, relative)) = uploaded {
+                s3.remove_directory(&relative)
+                    .await
+                    .map_err(TriggerError::new)?;
+            }
         }
         Ok(())
     }

@@ -17,6 +17,7 @@ use serde_json::{Map, Value};
 pub(crate) mod http;
 pub(crate) mod memory;
 pub(crate) mod retry;
+pub(crate) mod s3;
 pub(crate) mod sentry_reports;
 
 /// A boxed future of the platform seam.

@@ -22,6 +22,7 @@ use crate::health::Liveness;
 use crate::log_entry::Level;
 use crate::metrics::Metrics;
 use crate::platform::PlatformApi;
+use crate::platform::s3::S3Data;
 use crate::platform::sentry_reports::SentryReports;
 use sekoia_manifest::Kind;
 
@@ -56,6 +57,8 @@ pub(crate) struct Parts {
     pub(crate) stop: Stop,
     /// Where errors are reported besides the platform (Sentry), if anywhere.
     pub(crate) reports: Option<Arc<SentryReports>>,
+    /// The S3 bucket the data directory is kept in step with (`file_backend=S3`), if any.
+    pub(crate) s3: Option<Arc<S3Data>>,
 }
 
 /// How a component of some kind is started once its session exists: the value the runtime
@@ -77,6 +80,8 @@ pub(crate) struct Session {
     pub(crate) http: reqwest::Client,
     /// Events handed to a push and not delivered yet (said when the process exits at once).
     pub(crate) unsent: Arc<AtomicU64>,
+    /// The S3 bucket of the data directory's files, if any.
+    pub(crate) s3: Option<Arc<S3Data>>,
 }
 
 impl Session {
@@ -110,6 +115,7 @@ impl Session {
             clock: parts.clock,
             data_dir: parts.data_dir,
             unsent: Arc::default(),
+            s3: parts.s3,
         })
     }
 
@@ -127,6 +133,7 @@ impl Session {
             echo_logs: false,
             stop: Stop::new(),
             reports: None,
+            s3: None,
         })
     }
 

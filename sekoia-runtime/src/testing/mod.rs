@@ -181,6 +181,7 @@ impl TestPlatform {
             echo_logs: false,
             stop: self.stop.clone(),
             reports: None,
+            s3: None,
         });
         session.logs.scrubber.add(
             self.secrets
