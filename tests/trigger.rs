@@ -140,9 +140,10 @@ fn health_metrics_and_sigterm() {
     assert!(!outcome.data_dir.path().join("archive/batch-1").exists());
     // a directory outside the data directory was refused, and the warning reached the logs at shutdown
     assert!(
-        emulator.logs().iter().any(|l| l.level == "warning"
-            && l.message
-                .contains("does not exist under the data directory")),
+        emulator
+            .logs()
+            .iter()
+            .any(|l| l.level == "warning" && l.message.contains("is not under the data directory")),
         "{outcome}"
     );
     assert_eq!(emulator.events().len(), 1);

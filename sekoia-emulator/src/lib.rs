@@ -141,6 +141,7 @@ mod recording;
 mod run;
 mod running;
 mod script;
+mod script_spec;
 mod server;
 mod signal;
 
@@ -156,3 +157,4 @@ pub use recording::RecordedRequest;
 pub use run::{DEFAULT_STOP_GRACE, DEFAULT_TIMEOUT, DEFAULT_TOKEN, ModuleRun};
 pub use running::{ModulePorts, RunOutcome, RunningModule};
 pub use script::{Method, Reply};
+pub use script_spec::parse_script;

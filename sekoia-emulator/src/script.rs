@@ -161,6 +161,13 @@ impl Reply {
         text
     }
 
+    /// This reply's action with the delay and headers of `other` (for text scripts).
+    pub(crate) fn with_timing_of(mut self, other: &Reply) -> Self {
+        self.delay = other.delay;
+        self.headers.clone_from(&other.headers);
+        self
+    }
+
     /// Waits `delay` before answering (or dropping the connection). Delays add up.
     pub fn delayed(mut self, delay: Duration) -> Self {
         self.delay = self.delay.saturating_add(delay);

@@ -116,10 +116,13 @@ mod clock;
 mod component;
 mod configuration;
 mod context;
+mod data_path;
 mod error;
 mod free_form;
 mod intake;
 mod log_entry;
+#[cfg(test)]
+mod properties;
 mod scrubber;
 mod secret;
 

@@ -25,7 +25,12 @@
 //! - `wait <events> <timeout seconds>`: blocks until the intake has accepted at least `<events>`
 //!   events, then prints `reached=<true|false>` followed by the counts;
 //! - `clear`: forgets the recorded requests and resets the counts, prints `cleared`;
-//! - `requests`: every recorded request, one line each, then `end`.
+//! - `requests`: every recorded request, one line each, then `end`;
+//! - `script <METHOD> <path> <reply>...`: queues fault replies for that endpoint, used in order
+//!   before its normal behaviour (`script POST /batch 503:retry-after=0*3 drop normal`; each
+//!   reply is a status with `:retry-after=<s>`, `:delay=<ms>`, `:text=<body>` or
+//!   `:json=<body>` options, `drop`, `normal` or `delay=<ms>`, and `*<count>` repeats it),
+//!   prints `scripted <count>`; `unscript` forgets every script, prints `unscripted`.
 //!
 //! An end of standard input only ends the commands; the server runs until it is signalled.
 
@@ -49,7 +54,8 @@ Serves the fake Sekoia platform on 127.0.0.1:<ephemeral port> and prints its URL
 --max-batch-bytes N  largest /batch body accepted (default 10 MiB)
 --url-file PATH      also write the URL to PATH
 --ui                 serve the web console at <url>/ui: what the platform receives, live
-stdin commands: stats | wait <events> <timeout s> | clear | requests
+stdin commands: stats | wait <events> <timeout s> | clear | requests |
+                script <METHOD> <path> <reply>... | unscript
 SIGTERM/SIGINT: prints `events=<n> batches=<n> requests=<n> batch_bytes=<n>` and exits 0";
 
 struct Options {
@@ -124,7 +130,14 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, Stri
 }
 
 fn main() -> ExitCode {
-    let options = match parse(std::env::args().skip(1)) {
+    let args: Result<Vec<String>, String> = std::env::args_os()
+        .skip(1)
+        .map(|arg| {
+            arg.into_string()
+                .map_err(|raw| format!("the argument {:?} is not UTF-8", raw.to_string_lossy()))
+        })
+        .collect();
+    let options = match args.and_then(|args| parse(args.into_iter())) {
         Ok(Some(options)) => options,
         Ok(None) => {
             println!("{USAGE}");
@@ -201,6 +214,18 @@ fn serve_commands(emulator: &Emulator) {
                 }
                 say("end");
             }
+            ["script", ..] => match sekoia_emulator::parse_script(&line["script".len()..]) {
+                Ok((method, path, replies)) => {
+                    let count = replies.len();
+                    emulator.script(method, &path, replies);
+                    say(&format!("scripted {count}"));
+                }
+                Err(why) => say(&format!("error: {why}")),
+            },
+            ["unscript"] => {
+                emulator.clear_scripts();
+                say("unscripted");
+            }
             ["wait", events, timeout] => match (events.parse::<u64>(), timeout.parse::<f64>()) {
                 (Ok(events), Ok(timeout)) if timeout >= 0.0 && timeout.is_finite() => {
                     let reached =
@@ -210,7 +235,7 @@ fn serve_commands(emulator: &Emulator) {
                 _ => say("error: usage: wait <events> <timeout seconds>"),
             },
             _ => say(&format!(
-                "error: unknown command {line:?}; commands: stats, wait <events> <timeout s>, clear, requests"
+                "error: unknown command {line:?}; commands: stats, wait <events> <timeout s>, clear, requests, script <METHOD> <path> <reply>..., unscript"
             )),
         }
     }
