@@ -188,17 +188,17 @@ fn ask(question: &str, default: Option<&str>) -> anyhow::Result<String> {
     })
 }
 
-/// How the new module depends on sekoia-rs.
-struct Dependencies {
+/// How a new module depends on sekoia-rs (the values of its Cargo.toml dependencies).
+pub(crate) struct Dependencies {
     /// The local sekoia-rs checkout depended on, if any.
-    checkout: Option<PathBuf>,
-    runtime: String,
-    build: String,
-    emulator: String,
+    pub(crate) checkout: Option<PathBuf>,
+    pub(crate) runtime: String,
+    pub(crate) build: String,
+    pub(crate) emulator: String,
 }
 
 impl Dependencies {
-    fn locate(explicit: Option<&Path>) -> anyhow::Result<Dependencies> {
+    pub(crate) fn locate(explicit: Option<&Path>) -> anyhow::Result<Dependencies> {
         let checkout = match explicit {
             Some(path) => {
                 let path = path
@@ -239,6 +239,8 @@ impl Dependencies {
     }
 }
 
+/// A file of the module template, `templates/module/<path>`.
+#[macro_export]
 macro_rules! template {
     ($path:literal) => {
         include_str!(concat!(
@@ -336,7 +338,7 @@ fn render(names: &Names, category: &str, dependencies: &Dependencies) -> Vec<(Pa
 /// Writes Cargo.lock (Sekoia's checker wants it); a failure is only a warning. With a local
 /// checkout, its lock file is the starting point, so the module builds with the same, tested
 /// dependency versions (and shares their build artifacts).
-fn lock(dir: &Path, checkout: Option<&Path>) {
+pub(crate) fn lock(dir: &Path, checkout: Option<&Path>) {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let seeded = checkout
         .map(|root| root.join("Cargo.lock"))

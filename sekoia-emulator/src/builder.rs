@@ -41,6 +41,7 @@ impl Default for EmulatorBuilder {
                 intake_keys: None,
                 token: None,
                 max_batch_bytes: DEFAULT_MAX_BATCH_BYTES,
+                console: None,
             },
             port: 0,
             vendor_events: 0,
@@ -122,6 +123,19 @@ impl EmulatorBuilder {
 
     /// Starts the emulator on its own tokio runtime, in a background thread.
     ///
+    /// Serves the web console under [`CONSOLE_PATH`](crate::CONSOLE_PATH) (`<url>/ui`), with
+    /// this title (the module and component, say): what the platform receives, live, in a
+    /// browser. Off by default.
+    ///
+    /// ```
+    /// let emulator = sekoia_emulator::Emulator::builder().console("TestHTTP: Request").start();
+    /// assert_eq!(emulator.console_url(), Some(format!("{}/ui", emulator.url())));
+    /// ```
+    pub fn console(mut self, title: impl Into<String>) -> Self {
+        self.options.console = Some(title.into());
+        self
+    }
+
     /// # Panics
     ///
     /// When it cannot start (no loopback port, no thread): a test cannot go on without it. Use

@@ -112,6 +112,14 @@
 //! assert_eq!(emulator.pages_url(), format!("{}/pages", emulator.url()));
 //! ```
 //!
+//! # Web console
+//!
+//! [`EmulatorBuilder::console`] serves a web page at [`Emulator::console_url`] (`<url>/ui`) that
+//! shows what the platform receives, live: counts, the status timeline, logs by level, events and
+//! intake batches, every request in full, the faults scripted, the test pages. Everything is
+//! embedded (it works offline); the page follows server-sent events from `<url>/ui/stream` and
+//! reads its lists a page at a time from `<url>/ui/api/...`. Console requests are not recorded.
+//!
 //! # Live view
 //!
 //! [`Emulator::subscribe`] returns a `std::sync::mpsc::Receiver` fed with every request as it
@@ -123,6 +131,7 @@ mod assets;
 mod builder;
 mod callback;
 mod configuration;
+mod console;
 mod emulator;
 mod error;
 mod inspection;
@@ -135,6 +144,7 @@ mod recording;
 mod run;
 mod running;
 mod script;
+mod script_spec;
 mod server;
 mod signal;
 mod vendor;
@@ -142,6 +152,7 @@ mod vendor;
 pub use assets::{ASSET_PUSH_PREFIX, TASKS_PREFIX};
 pub use builder::EmulatorBuilder;
 pub use configuration::{CONFIG_ROOT_ENV, DATA_ROOT_ENV};
+pub use console::CONSOLE_PATH;
 pub use emulator::Emulator;
 pub use error::{EmulatorError, RunError};
 pub use intake::DEFAULT_MAX_BATCH_BYTES;
@@ -151,4 +162,5 @@ pub use recording::RecordedRequest;
 pub use run::{DEFAULT_STOP_GRACE, DEFAULT_TIMEOUT, DEFAULT_TOKEN, ModuleRun};
 pub use running::{ModulePorts, RunOutcome, RunningModule};
 pub use script::{Method, Reply};
+pub use script_spec::parse_script;
 pub use vendor::{VENDOR_PREFIX, VendorApi};

@@ -9,6 +9,7 @@ use hyper::StatusCode;
 use serde_json::{Value, json};
 
 use crate::answer::Answer;
+use crate::console::Console;
 use crate::intake::{Batch, EventIds, parse_batch};
 use crate::recording::{RecordedRequest, Recorder};
 use crate::script::{Reply, ReplyAction, Scripts};
@@ -30,6 +31,8 @@ pub(crate) struct Options {
     pub(crate) intake_keys: Option<HashSet<String>>,
     pub(crate) token: Option<String>,
     pub(crate) max_batch_bytes: usize,
+    /// The web console's title, when it is served.
+    pub(crate) console: Option<String>,
 }
 
 /// Everything the server tasks and the [`Emulator`](crate::Emulator) handle share.
@@ -39,6 +42,7 @@ pub(crate) struct Platform {
     pub(crate) scripts: Scripts,
     pub(crate) vendor: VendorApi,
     pub(crate) tasks: crate::assets::Tasks,
+    pub(crate) console: Option<Console>,
     secrets: Mutex<Value>,
     node_secrets: Mutex<Option<Value>>,
     event_ids: EventIds,
@@ -73,6 +77,7 @@ struct Parsed {
 impl Platform {
     pub(crate) fn new(options: Options, secrets: Value) -> Self {
         Self {
+            console: options.console.clone().map(Console::new),
             options,
             recorder: Recorder::new(),
             scripts: Scripts::new(),

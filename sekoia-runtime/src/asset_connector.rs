@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sekoia_manifest::Kind;
-use sekoia_manifest::descriptor::{ComponentDescriptor, Identity, Start};
+use sekoia_manifest::descriptor::{ComponentDescriptor, Extra, Identity, Start};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use tokio::time::Instant;
@@ -40,6 +40,7 @@ const SCHEMA_FILE: &str = "asset_schema_fields.json";
 /// The descriptor `#[asset_connector]` registers.
 pub const fn descriptor<A: AssetConnector + Construct>(
     identity: Identity,
+    extra: Extra,
     capability: &'static str,
 ) -> ComponentDescriptor {
     ComponentDescriptor {
@@ -49,6 +50,7 @@ pub const fn descriptor<A: AssetConnector + Construct>(
         arguments: <A::Configuration as Input>::__schema,
         results: None,
         capability: Some(capability),
+        extra,
         start: Start::new(runner::<A>),
     }
 }

@@ -49,7 +49,7 @@ pub(crate) async fn module_configuration<M: Input>(
         .secrets()
         .await
         .map_err(|e| format!("cannot fetch the module secrets: {e}"))?;
-    session.take_secrets(&mut value, &names, Some(&secrets.value));
+    session.take_secrets(&mut value, &names, Some(&secrets.value))?;
     let module =
         M::__decode("module_configuration", "the platform", value).map_err(|e| e.to_string())?;
     Ok((module, secrets.node_value))

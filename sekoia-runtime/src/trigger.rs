@@ -5,7 +5,7 @@ use std::any::Any;
 use std::sync::Arc;
 
 use sekoia_manifest::Kind;
-use sekoia_manifest::descriptor::{ComponentDescriptor, Identity, Start};
+use sekoia_manifest::descriptor::{ComponentDescriptor, Extra, Identity, Start};
 
 use crate::component::{Construct, Input, Output, Trigger};
 use crate::configuration::Sources;
@@ -17,7 +17,10 @@ use crate::supervisor::{
 };
 
 /// The descriptor `#[trigger]` registers.
-pub const fn descriptor<T: Trigger + Construct>(identity: Identity) -> ComponentDescriptor {
+pub const fn descriptor<T: Trigger + Construct>(
+    identity: Identity,
+    extra: Extra,
+) -> ComponentDescriptor {
     ComponentDescriptor {
         kind: Kind::Trigger,
         identity,
@@ -25,6 +28,7 @@ pub const fn descriptor<T: Trigger + Construct>(identity: Identity) -> Component
         arguments: <T::Configuration as Input>::__schema,
         results: Some(<T::Results as Output>::__schema),
         capability: None,
+        extra,
         start: Start::new(runner::<T>),
     }
 }

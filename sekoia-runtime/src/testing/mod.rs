@@ -205,6 +205,8 @@ impl TestPlatform {
             echo_logs: false,
             stop: self.stop.clone(),
             identifiers: self.identifiers.clone(),
+            reports: None,
+            s3: None,
         });
         session.logs.scrubber.add(
             self.secrets
@@ -265,6 +267,7 @@ impl TestPlatform {
             Backend::Emulator(_, url) => url,
         };
         crate::connector::context::<C>(&session, module, configuration, &intake, url)
+            .unwrap_or_else(|e| panic!("TestPlatform::connector: {e}"))
     }
 
     /// The context of an asset connector, its configuration read from `configuration` (a JSON

@@ -35,8 +35,9 @@ fn default_intake_server() -> String {
     "https://intake.sekoia.io".to_owned()
 }
 
+// the descriptions are the manifest's, as written (a bare URL among them)
+#[allow(rustdoc::bare_urls)]
 #[derive(Deserialize, JsonSchema)]
-#[schemars(extend("x-sekoia-as-written" = true))]
 pub struct CyberArkAuditLogsConnectorConfiguration {
     /// Api Base Url (e.g. `https://example.cyberark.cloud`)
     pub api_base_url: String,
@@ -67,7 +68,9 @@ pub struct AuditState {
 #[connector(
     name = "Fetch CyberArk audit logs",
     uuid = "2f12d7ec-4ba9-532f-95ec-6fe7b31832f1",
-    docker_parameters = "connector_audit_logs"
+    docker_parameters = "connector_audit_logs",
+    file = "connector_audit_logs.json",
+    twin(results = ())
 )]
 pub struct CyberArkAuditLogsConnector;
 

@@ -11,20 +11,19 @@ pub use audit_logs::{
     AuditState, CyberArkAuditLogsConnector, CyberArkAuditLogsConnectorConfiguration,
 };
 
-// The manifests are the automation library's, hand-written: no pydantic titles
-// (`x-sekoia-as-written`), a `$schema`, the title "CyberArk".
+// The manifests are the automation library's, hand-written: no pydantic titles on the
+// properties (`titles = "none"`); the module configuration has a `$schema` and the title
+// "CyberArk".
 #[module(
     name = "CyberArk",
     slug = "cyberark",
     uuid = "14e19ab0-0335-4310-9e46-6cab9f870e99",
     categories = ["IAM"],
-    description = "CyberArk is a cybersecurity company specializing in identity security solutions, focusing on protecting organizations from cyber threats using privileged access management and securing critical assets."
+    description = "CyberArk is a cybersecurity company specializing in identity security solutions, focusing on protecting organizations from cyber threats using privileged access management and securing critical assets.",
+    dialect(titles = "none")
 )]
+#[sekoia(title = "CyberArk", schema = "draft-07")]
 #[derive(Deserialize, JsonSchema)]
-#[schemars(
-    title = "CyberArk",
-    extend("$schema" = "http://json-schema.org/draft-07/schema#", "x-sekoia-as-written" = true)
-)]
 pub struct CyberArkModuleConfiguration {
     /// The CyberArk Identity endpoint (e.g. `https://example.id.cyberark.cloud`)
     pub auth_base_url: String,
