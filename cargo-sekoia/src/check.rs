@@ -10,7 +10,7 @@
 mod build;
 mod changelog;
 mod component;
-mod discover;
+pub mod discover;
 mod format;
 mod logo;
 mod manifest;

@@ -10,10 +10,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod cargo;
 mod check;
+mod doc;
 mod new;
 mod output;
 mod run;
+mod vendor;
 
 /// Cargo calls `cargo-sekoia sekoia <args>`; `cargo-sekoia <args>` works too.
 #[derive(Parser)]
@@ -36,6 +39,11 @@ enum Command {
     Check(check::CheckArgs),
     /// Build a module and run one of its components against the platform emulator
     Run(run::RunArgs),
+    /// Write the modules' pages of the Sekoia documentation (page, logo, set-up assets, menus)
+    Doc(doc::DocArgs),
+    /// Refresh the module's copy of the sekoia-rs crates it uses (vendor/), or switch to the
+    /// published ones
+    Vendor(vendor::VendorArgs),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +56,8 @@ fn main() -> ExitCode {
         Command::New(args) => new::run(args),
         Command::Check(args) => check::run(args),
         Command::Run(args) => run::run(args),
+        Command::Vendor(args) => vendor::run(args),
+        Command::Doc(args) => doc::run(args),
     };
     match outcome {
         Ok(code) => code,
