@@ -227,7 +227,11 @@ pub fn run_builder_stage(
             Step::Run(command) => {
                 println!("RUN {command}");
                 let mut run = Command::new("sh");
-                run.args(["-c", command]).current_dir(&workdir);
+                // the image's environment: no target directory elsewhere than the stage's
+                run.args(["-c", command])
+                    .current_dir(&workdir)
+                    .env_remove("CARGO_TARGET_DIR")
+                    .env_remove("CARGO_BUILD_TARGET_DIR");
                 for (name, value) in environment {
                     run.env(name, value);
                 }

@@ -16,6 +16,7 @@ mod doc;
 mod new;
 mod output;
 mod run;
+mod sync;
 mod vendor;
 
 /// Cargo calls `cargo-sekoia sekoia <args>`; `cargo-sekoia <args>` works too.
@@ -41,6 +42,8 @@ enum Command {
     Run(run::RunArgs),
     /// Write the modules' pages of the Sekoia documentation (page, logo, set-up assets, menus)
     Doc(doc::DocArgs),
+    /// Publish modules and their components to the Playbook API (PLAYBOOK_API_KEY)
+    Sync(sync::SyncArgs),
     /// Refresh the module's copy of the sekoia-rs crates it uses (vendor/), or switch to the
     /// published ones
     Vendor(vendor::VendorArgs),
@@ -58,6 +61,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(args),
         Command::Vendor(args) => vendor::run(args),
         Command::Doc(args) => doc::run(args),
+        Command::Sync(args) => sync::run(args),
     };
     match outcome {
         Ok(code) => code,

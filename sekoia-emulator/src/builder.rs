@@ -38,6 +38,7 @@ impl Default for EmulatorBuilder {
                 intake_keys: None,
                 token: None,
                 max_batch_bytes: DEFAULT_MAX_BATCH_BYTES,
+                playbook_api_key: None,
             },
             port: 0,
         }
@@ -92,6 +93,20 @@ impl EmulatorBuilder {
     /// that they never collide.
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
+        self
+    }
+
+    /// The API key the [Playbook API](crate#the-playbook-api) accepts (`Authorization: Bearer <key>`);
+    /// by default any non-empty one.
+    ///
+    /// ```
+    /// use sekoia_emulator::Emulator;
+    ///
+    /// let emulator = Emulator::builder().playbook_api_key("pk-123").start();
+    /// assert!(emulator.playbook_url().ends_with("/v1/symphony"));
+    /// ```
+    pub fn playbook_api_key(mut self, key: impl Into<String>) -> Self {
+        self.options.playbook_api_key = Some(key.into());
         self
     }
 

@@ -12,7 +12,7 @@ use crate::answer::Answer;
 use crate::intake::{Batch, EventIds, parse_batch};
 use crate::recording::{RecordedRequest, Recorder};
 use crate::script::{Reply, ReplyAction, Scripts};
-use crate::{callback, logs, pages};
+use crate::{callback, logs, pages, playbook};
 
 /// The paths the platform serves, with their methods.
 pub(crate) const ENDPOINTS: [(&str, &[&str]); 4] = [
@@ -29,6 +29,7 @@ pub(crate) struct Options {
     pub(crate) intake_keys: Option<HashSet<String>>,
     pub(crate) token: Option<String>,
     pub(crate) max_batch_bytes: usize,
+    pub(crate) playbook_api_key: Option<String>,
 }
 
 /// Everything the server tasks and the [`Emulator`](crate::Emulator) handle share.
@@ -38,6 +39,7 @@ pub(crate) struct Platform {
     pub(crate) scripts: Scripts,
     secrets: Mutex<Value>,
     event_ids: EventIds,
+    pub(crate) playbook: playbook::Catalogue,
 }
 
 /// A request whose body has been read.
@@ -74,6 +76,7 @@ impl Platform {
             scripts: Scripts::new(),
             secrets: Mutex::new(secrets),
             event_ids: EventIds::new(),
+            playbook: playbook::Catalogue::default(),
         }
     }
 
@@ -168,6 +171,23 @@ impl Platform {
                 .find(|(name, _)| name == "authorization")
                 .map(|(_, value)| value.as_str());
             return pages::answer(&request.method, &request.path, authorization);
+        }
+        if playbook::is_playbook(&request.path) {
+            let authorization = request
+                .headers
+                .iter()
+                .find(|(name, _)| name == "authorization")
+                .map(|(_, value)| value.as_str());
+            return self.playbook.answer(
+                &request.method,
+                &request.path,
+                authorization,
+                self.options.playbook_api_key.as_deref(),
+                parsed
+                    .value
+                    .as_ref()
+                    .filter(|_| parsed.json_error.is_none()),
+            );
         }
         let Some((path, methods)) = ENDPOINTS.iter().find(|(path, _)| *path == request.path) else {
             let known: Vec<&str> = ENDPOINTS.iter().map(|(path, _)| *path).collect();
