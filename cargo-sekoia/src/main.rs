@@ -17,6 +17,7 @@ mod new;
 mod output;
 mod run;
 mod sync;
+mod update;
 mod vendor;
 
 /// Cargo calls `cargo-sekoia sekoia <args>`; `cargo-sekoia <args>` works too.
@@ -42,6 +43,8 @@ enum Command {
     Run(run::RunArgs),
     /// Write the modules' pages of the Sekoia documentation (page, logo, set-up assets, menus)
     Doc(doc::DocArgs),
+    /// Bump the sekoia-rs dependency and the module version, with its CHANGELOG entry
+    Update(update::UpdateArgs),
     /// Publish modules and their components to the Playbook API (PLAYBOOK_API_KEY)
     Sync(sync::SyncArgs),
     /// Refresh the module's copy of the sekoia-rs crates it uses (vendor/), or switch to the
@@ -62,6 +65,7 @@ fn main() -> ExitCode {
         Command::Vendor(args) => vendor::run(args),
         Command::Doc(args) => doc::run(args),
         Command::Sync(args) => sync::run(args),
+        Command::Update(args) => update::run(args),
     };
     match outcome {
         Ok(code) => code,

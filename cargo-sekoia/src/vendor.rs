@@ -253,6 +253,21 @@ pub fn vendor(module: &Path, checkout: &Checkout) -> anyhow::Result<Vec<String>>
     Ok(copied)
 }
 
+/// Whether the root manifest patches sekoia-rs crates from `vendor/`.
+pub fn is_vendored(root: &Path) -> anyhow::Result<bool> {
+    let document = patch::read(root)?;
+    Ok(document
+        .get("patch")
+        .and_then(|p| p.get("crates-io"))
+        .and_then(toml_edit::Item::as_table_like)
+        .is_some_and(|table| LIBRARY_CRATES.iter().any(|name| table.contains_key(name))))
+}
+
+/// The root manifest and those of the workspace members it lists.
+pub fn member_manifests(module: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    patch::member_manifests(module)
+}
+
 /// Brings Cargo.lock in line with the manifests, changing nothing else.
 pub fn relock(module: &Path) -> anyhow::Result<()> {
     let out = cargo("update")
