@@ -112,7 +112,6 @@ fn a_new_module_builds_alone_and_its_dockerfile_builds_from_its_context() {
     // the Dockerfile's builder stage, on exactly the files of the build context
     std::fs::remove_dir_all(alone.join("target")).unwrap();
     let stage_root = scratch.path().join("builder-stage");
-    let docker_home = scratch.path().join("docker-cargo-home");
     let files = sekoia_tests::docker_build::context_files(&alone);
     assert!(
         !files.iter().any(|f| f.starts_with("target")),
@@ -122,7 +121,8 @@ fn a_new_module_builds_alone_and_its_dockerfile_builds_from_its_context() {
     let artifacts = sekoia_tests::docker_build::run_builder_stage(
         &alone,
         &stage_root,
-        &[("CARGO_HOME", docker_home.as_path())],
+        // the registry the first build downloaded (the image's own would download it again)
+        &[("CARGO_HOME", cargo_home.as_path())],
     );
     for artifact in &artifacts {
         let size = std::fs::metadata(artifact).unwrap().len();
