@@ -59,6 +59,9 @@ fn the_tutorial_shows_every_file_of_the_example_as_it_is() {
         }
     }
     let shown: Vec<&str> = blocks.iter().map(|(p, _)| p.as_str()).collect();
-    let missing: Vec<&String> = code.iter().filter(|f| !shown.contains(&f.as_str())).collect();
+    let missing: Vec<&String> = code
+        .iter()
+        .filter(|f| !shown.contains(&f.as_str()))
+        .collect();
     assert!(missing.is_empty(), "the tutorial does not show {missing:?}");
 }
