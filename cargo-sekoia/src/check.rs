@@ -54,6 +54,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let selection = discover::select(&args.paths)?;
     println!("{}", report::found(selection.modules.len()));
     let mut modules: Vec<Module> = selection.modules.into_iter().map(Module::new).collect();
+    if binary.is_none() {
+        for module in modules.iter_mut().filter(|m| m.language == Language::Rust) {
+            registrations::build_first(module);
+        }
+    }
     for module in &mut modules {
         check_files(module);
     }

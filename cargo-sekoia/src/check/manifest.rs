@@ -28,10 +28,22 @@ pub fn check(module: &mut Module) {
         module.problem(FILE, "manifest.json is missing");
         return;
     }
-    let Ok(Value::Object(manifest)) = format::load(&path) else {
-        module.problem(FILE, "manifest.json is not readable");
-        module.unreadable.push(path);
-        return;
+    let manifest = match format::load(&path) {
+        Ok(Value::Object(manifest)) => manifest,
+        // Sekoia's words, then where and why (serde_json says "at line L column C")
+        Ok(_) => {
+            module.problem(
+                FILE,
+                "manifest.json is not readable: it is not a JSON object",
+            );
+            module.unreadable.push(path);
+            return;
+        }
+        Err(error) => {
+            module.problem(FILE, format!("manifest.json is not readable: {error}"));
+            module.unreadable.push(path);
+            return;
+        }
     };
 
     let uuid = manifest.get("uuid");
