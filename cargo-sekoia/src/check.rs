@@ -52,6 +52,9 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let selection = discover::select(&args.paths)?;
+    for dir in &selection.modules {
+        inside_a_module(dir)?;
+    }
     println!("{}", report::found(selection.modules.len()));
     let mut modules: Vec<Module> = selection.modules.into_iter().map(Module::new).collect();
     if binary.is_none() {
@@ -73,6 +76,37 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// A directory without manifest.json inside a module (its components crate, its `src/`): the
+/// module is the directory above, say so rather than report its files as missing.
+fn inside_a_module(dir: &std::path::Path) -> anyhow::Result<()> {
+    if dir.join("manifest.json").is_file() {
+        return Ok(());
+    }
+    if let Some(module) = dir
+        .ancestors()
+        .skip(1)
+        .find(|a| a.join("manifest.json").is_file() && a.join("Cargo.toml").is_file())
+    {
+        let relative = pathdiff(module, dir);
+        anyhow::bail!(
+            "{} is inside the module {}, which is what Sekoia checks: run `cargo sekoia check {relative}` (or `cargo sekoia check` in {})",
+            dir.display(),
+            module.display(),
+            module.display()
+        );
+    }
+    Ok(())
+}
+
+/// `..` as many times as `dir` is below `module`.
+fn pathdiff(module: &std::path::Path, dir: &std::path::Path) -> String {
+    let depth = dir
+        .strip_prefix(module)
+        .map(|rest| rest.components().count())
+        .unwrap_or(1);
+    vec![".."; depth.max(1)].join("/")
 }
 
 /// The rules of one module that read its files.

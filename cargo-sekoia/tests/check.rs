@@ -759,3 +759,23 @@ fn chrono_free_today() -> String {
         .unwrap();
     String::from_utf8_lossy(&output.stdout).trim().to_owned()
 }
+
+#[test]
+fn a_check_inside_the_components_crate_points_at_the_module() {
+    let components = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .join("examples/testhttp/testhttp_modules");
+    let out = Command::new(env!("CARGO_BIN_EXE_cargo-sekoia"))
+        .args(["sekoia", "check"])
+        .current_dir(&components)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "no report of missing files");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("is inside the module") && stderr.contains("run `cargo sekoia check ..`"),
+        "{stderr}"
+    );
+}
