@@ -180,8 +180,9 @@ pub fn run(args: NewArgs) -> anyhow::Result<ExitCode> {
     }
     lock(&args.dir, checkout.as_ref().map(|c| c.root.as_path()));
     println!(
-        "\nNext:\n  cd {}\n  cargo build          # builds it and writes manifest.json, action_hello.json\n  cargo test           # unit tests and the binary against the platform emulator\n  cargo sekoia check   # Sekoia's module rules\n  cargo sekoia run . Hello --arguments '{{\"name\": \"Ada\"}}'",
-        args.dir.display()
+        "\nNext:\n  cd {}\n  cargo build          # builds it and writes manifest.json, action_hello.json\n  cargo test           # unit tests and the binary against the platform emulator\n  cargo sekoia check   # Sekoia's module rules\n  cargo sekoia run . Hello --arguments '{{\"name\": \"Ada\"}}'\n  cargo add -p {} <crate>   # a dependency of the components (at the root, cargo add asks which package)",
+        args.dir.display(),
+        names.components
     );
     Ok(ExitCode::SUCCESS)
 }
