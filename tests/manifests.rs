@@ -119,10 +119,21 @@ fn testhttp_matches_the_tutorial_module() {
         &seed["results"]["definitions"]["Entry"],
         "Entry",
     );
-    // the module configuration lists its secret
+    // the module configuration is the tutorial's, its secret listed; the base URL of offline
+    // runs is not in it
     let manifest = read_json(&ours.join("manifest.json"));
     assert_eq!(
         manifest["configuration"]["secrets"],
+        serde_json::json!(["api_key"])
+    );
+    let properties: Vec<&String> = manifest["configuration"]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(properties, ["api_key"]);
+    assert_eq!(
+        manifest["configuration"]["required"],
         serde_json::json!(["api_key"])
     );
     assert_eq!(

@@ -52,6 +52,48 @@ noop_action!(Fourth, Clash);
 pub struct Fifth;
 noop_action!(Fifth, Clash);
 
+#[derive(Serialize, JsonSchema)]
+pub struct Placeholder {}
+
+// its legacy twin writes the file of `Sixth`
+#[connector(name = "Seventh", twin(file = "trigger_sixth.json", results = Placeholder))]
+pub struct Seventh;
+
+impl Connector for Seventh {
+    type Module = Clash;
+    type Configuration = DefaultConnectorConfiguration;
+
+    async fn run(&self, _ctx: &ConnectorContext<Self>) -> Result<(), ConnectorError> {
+        Ok(())
+    }
+}
+
+// a trigger may share its uuid with a connector (legacy twins do): not a clash
+#[trigger(name = "Sixth", uuid = "e3d0a4f6-1c1b-4a51-8f0e-2b7c9d3e5f60")]
+pub struct Sixth;
+
+impl Trigger for Sixth {
+    type Module = Clash;
+    type Configuration = Nothing;
+    type Results = ();
+
+    async fn run(&self, _ctx: &TriggerContext<Self>) -> Result<(), TriggerError> {
+        Ok(())
+    }
+}
+
+#[connector(name = "Eighth", uuid = "e3d0a4f6-1c1b-4a51-8f0e-2b7c9d3e5f60")]
+pub struct Eighth;
+
+impl Connector for Eighth {
+    type Module = Clash;
+    type Configuration = DefaultConnectorConfiguration;
+
+    async fn run(&self, _ctx: &ConnectorContext<Self>) -> Result<(), ConnectorError> {
+        Ok(())
+    }
+}
+
 #[test]
 fn every_clash_is_reported_with_both_culprits() {
     let message = Registry::from_inventory()
@@ -74,7 +116,14 @@ fn every_clash_is_reported_with_both_culprits() {
     expect("have the same uuid 11111111-2222-4333-8444-555555555555");
     expect("`registry::Fourth`");
     expect("`registry::Fifth`");
+    expect("trigger `registry::Sixth` (tests/registry.rs");
+    expect("and `registry::Seventh` (tests/registry.rs");
+    expect("both write trigger_sixth.json");
     // the location is given too
     expect("registry.rs:");
-    assert_eq!(message.lines().count(), 4, "one problem a line:\n{message}");
+    assert!(
+        !message.contains("e3d0a4f6"),
+        "a trigger and a connector may share a uuid:\n{message}"
+    );
+    assert_eq!(message.lines().count(), 5, "one problem a line:\n{message}");
 }

@@ -9,7 +9,12 @@ use serde_json::{Value, json};
 
 /// A plain HTTP GET on loopback: (status, body).
 fn http_get(port: u16, path: &str) -> (u16, String) {
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("the port answers");
+    try_http_get(port, path).expect("the port answers")
+}
+
+/// The same, `None` while nothing listens on the port yet.
+fn try_http_get(port: u16, path: &str) -> Option<(u16, String)> {
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
     write!(
         stream,
         "GET {path} HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n"
@@ -22,7 +27,7 @@ fn http_get(port: u16, path: &str) -> (u16, String) {
         .split_once("\r\n\r\n")
         .map(|(_, b)| b.to_owned())
         .unwrap_or_default();
-    (status, body)
+    Some((status, body))
 }
 
 #[test]
@@ -135,9 +140,10 @@ fn health_metrics_and_sigterm() {
     assert!(!outcome.data_dir.path().join("archive/batch-1").exists());
     // a directory outside the data directory was refused, and the warning reached the logs at shutdown
     assert!(
-        emulator.logs().iter().any(|l| l.level == "warning"
-            && l.message
-                .contains("does not exist under the data directory")),
+        emulator
+            .logs()
+            .iter()
+            .any(|l| l.level == "warning" && l.message.contains("is not under the data directory")),
         "{outcome}"
     );
     assert_eq!(emulator.events().len(), 1);
@@ -214,8 +220,11 @@ fn errors_are_counted_and_logged() {
         .spawn(&emulator)
         .unwrap();
     let liveness = running.ports().liveness.unwrap();
+    // the health server may not listen yet when the process has just started
     let error_count = || {
-        let (_, body) = http_get(liveness, "/health");
+        let Some((_, body)) = try_http_get(liveness, "/health") else {
+            return 0;
+        };
         let health: Value = serde_json::from_str(&body).unwrap();
         health["error_count"].as_u64().unwrap()
     };

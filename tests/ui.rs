@@ -1,5 +1,5 @@
 //! The compile errors a module author sees when misusing `#[module]`, `#[action]`, `#[trigger]`,
-//! `#[connector]` and `Secret`: each case under `ui/` is a crate root, with its expected
+//! `#[connector]`, `#[sekoia]` and `Secret`: each case under `ui/` is a crate root, with its expected
 //! `.stderr` next to it.
 
 // The `.stderr` files hold rustc's exact output, which changes between compiler releases: they
@@ -10,7 +10,14 @@
 fn ui() {
     let t = trybuild::TestCases::new();
     t.pass("ui/pass/*.rs");
-    for attribute in ["module", "action", "trigger", "connector", "secret"] {
+    for attribute in [
+        "module",
+        "action",
+        "trigger",
+        "connector",
+        "secret",
+        "sekoia",
+    ] {
         t.compile_fail(format!("ui/{attribute}/*.rs"));
     }
 }

@@ -15,6 +15,8 @@ pub struct Report {
     pub unchanged: Vec<String>,
     /// Component manifests no registration produces any more.
     pub removed: Vec<String>,
+    /// What Sekoia's checker would refuse in the manifests written (no categories...).
+    pub warnings: Vec<String>,
 }
 
 /// Brings `module_root` in line with `files`.

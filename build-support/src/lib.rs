@@ -14,7 +14,8 @@
 //! - removes a component manifest that no registration produces any more (a renamed or deleted
 //!   component) and says so in a cargo warning;
 //! - fails, with every problem listed, when the registrations are inconsistent (no component,
-//!   duplicate names, docker_parameters or uuids);
+//!   duplicate files, docker_parameters or uuids);
+//! - warns of what Sekoia's checker would refuse but the build can write (no categories);
 //! - writes `$OUT_DIR/sekoia_components.rs`, which `sekoia_runtime::run!()` includes so the binary
 //!   links the same registrations.
 //!
@@ -74,6 +75,9 @@ pub enum BuildError {
 pub fn build(components_crate: &str) {
     match build_from_env(components_crate) {
         Ok(report) => {
+            for warning in &report.warnings {
+                println!("cargo:warning={warning}");
+            }
             for removed in &report.removed {
                 println!(
                     "cargo:warning=removed {removed}: no registered component writes it any more (renamed or deleted component)"
@@ -121,5 +125,7 @@ pub fn generate(
     version: &str,
 ) -> Result<Report, BuildError> {
     let files = manifest::render(registry, version).map_err(BuildError::Manifest)?;
-    files::sync(module_root, &files)
+    let mut report = files::sync(module_root, &files)?;
+    report.warnings = manifest::warnings(registry);
+    Ok(report)
 }

@@ -16,6 +16,7 @@ mod logo;
 mod manifest;
 mod module;
 mod project;
+mod python;
 mod registrations;
 mod report;
 mod schema;
@@ -39,6 +40,11 @@ pub struct CheckArgs {
     /// Rust module with `cargo build` (meant for checking one module)
     #[arg(long, value_name = "FILE")]
     pub binary: Option<PathBuf>,
+    /// Check only what Sekoia's own checker checks (the automation-library's CI), with its
+    /// outcome and its lines: for a Rust module, the CHANGELOG, the manifest, the logo and the
+    /// uniqueness of slugs and uuids
+    #[arg(long, conflicts_with = "binary")]
+    pub as_sekoia: bool,
 }
 
 /// Runs `cargo sekoia check`: prints the report and exits with 1 when there are errors.
@@ -63,14 +69,21 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         }
     }
     for module in &mut modules {
-        check_files(module);
+        if args.as_sekoia {
+            check_as_sekoia(module);
+        } else {
+            check_files(module);
+        }
     }
     uniqueness::check_uuids_and_slugs(&mut modules);
     uniqueness::check_docker_parameters(&mut modules);
-    for module in modules.iter_mut().filter(|m| m.language == Language::Rust) {
-        registrations::check(module, binary.as_deref());
+    if !args.as_sekoia {
+        for module in modules.iter_mut().filter(|m| m.language == Language::Rust) {
+            registrations::check(module, binary.as_deref());
+        }
     }
-    let failed = report::print(&modules, &selection.ignored).context("cannot write the report")?;
+    let failed = report::print(&modules, &selection.ignored, args.as_sekoia)
+        .context("cannot write the report")?;
     Ok(if failed {
         ExitCode::FAILURE
     } else {
@@ -109,10 +122,25 @@ fn pathdiff(module: &std::path::Path, dir: &std::path::Path) -> String {
     vec![".."; depth.max(1)].join("/")
 }
 
+/// The rules Sekoia's checker applies to one module: the CHANGELOG, the manifest and the logo of
+/// every module; the tests, lock file, Dockerfile, component JSON files and `main.py` of a module
+/// with a `pyproject.toml` only (a Rust module has none).
+fn check_as_sekoia(module: &mut Module) {
+    changelog::check(module);
+    manifest::check(module, true);
+    logo::check(module);
+    if module.path("pyproject.toml").exists() {
+        python::tests_and_lock(module);
+        project::dockerfile(module);
+        component::check(module);
+        python::main_py(module);
+    }
+}
+
 /// The rules of one module that read its files.
 fn check_files(module: &mut Module) {
     changelog::check(module);
-    manifest::check(module);
+    manifest::check(module, false);
     version::check(module);
     logo::check(module);
     project::check(module);

@@ -3,6 +3,8 @@
 //! - `cargo sekoia new <dir>`: a complete module workspace, ready to build and test;
 //! - `cargo sekoia check [PATH...]`: the rules of Sekoia's module checker, and their Rust
 //!   counterparts;
+//! - `cargo sekoia import <python module dir>`: a Rust module whose manifests are a Python
+//!   module's, its behaviour left to port;
 //! - `cargo sekoia run <module dir> <docker_parameters>`: build the module, start the platform
 //!   emulator, run the component as Sekoia would and show what the platform receives.
 
@@ -13,6 +15,7 @@ use clap::{Parser, Subcommand};
 mod cargo;
 mod check;
 mod doc;
+mod import;
 mod new;
 mod output;
 mod run;
@@ -39,6 +42,9 @@ enum Command {
     New(new::NewArgs),
     /// Check modules against the rules of Sekoia's module checker
     Check(check::CheckArgs),
+    /// Import a Python module of Sekoia's catalogue as a Rust module workspace (its manifests
+    /// kept, its behaviour to port)
+    Import(import::ImportArgs),
     /// Build a module and run one of its components against the platform emulator
     Run(run::RunArgs),
     /// Write the modules' pages of the Sekoia documentation (page, logo, set-up assets, menus)
@@ -61,6 +67,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::New(args) => new::run(args),
         Command::Check(args) => check::run(args),
+        Command::Import(args) => import::run(args),
         Command::Run(args) => run::run(args),
         Command::Vendor(args) => vendor::run(args),
         Command::Doc(args) => doc::run(args),

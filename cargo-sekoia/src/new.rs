@@ -233,6 +233,8 @@ fn ask(question: &str, default: Option<&str>) -> anyhow::Result<String> {
     })
 }
 
+/// A file of the module template, `templates/module/<path>`.
+#[macro_export]
 macro_rules! template {
     ($path:literal) => {
         include_str!(concat!(
@@ -332,7 +334,7 @@ fn render(names: &Names, category: &str, version: &str) -> Vec<(PathBuf, String)
 /// Writes Cargo.lock (Sekoia's checker wants it); a failure is only a warning. With a local
 /// checkout, its lock file is the starting point, so the module builds with the same, tested
 /// dependency versions (and shares their build artifacts).
-fn lock(dir: &Path, checkout: Option<&Path>) {
+pub(crate) fn lock(dir: &Path, checkout: Option<&Path>) {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let seeded = checkout
         .map(|root| root.join("Cargo.lock"))

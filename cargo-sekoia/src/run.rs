@@ -82,6 +82,11 @@ pub struct RunArgs {
     /// Show the module's own stdout and stderr as it runs
     #[arg(long, short)]
     verbose: bool,
+
+    /// Serve the emulator's web console (what the platform receives, live, in a browser); the
+    /// emulator stays up after the module ends, until Ctrl-C
+    #[arg(long)]
+    ui: bool,
 }
 
 /// One argument only: either the module directory was forgotten (`cargo sekoia run Request`)
@@ -136,7 +141,15 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let component = manifests.component(docker_parameters)?;
     warn_unused_flags(&args, component);
 
-    let emulator = Emulator::builder()
+    let mut builder = Emulator::builder();
+    if args.ui {
+        let title = format!(
+            "{}: {} ({} \"{}\")",
+            manifests.module_name, component.docker_parameters, component.kind, component.name
+        );
+        builder = builder.console(title);
+    }
+    let emulator = builder
         .try_start()
         .context("cannot start the platform emulator")?;
     let url = emulator.url().to_owned();
@@ -144,6 +157,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         "Emulator",
         &format!("{url} (test pages under {url}/pages/: hello, json, entries, events)"),
     );
+    if let Some(console) = emulator.console_url() {
+        output::status("Console", &format!("{console} (open it in a browser)"));
+    }
     for input in [
         &mut arguments,
         &mut configuration,
@@ -219,10 +235,27 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         ending.push_str("; the action did not finish with results: exit status 1");
     }
     view.summary(ended.outcome.elapsed, &ending);
+    if let Some(console) = emulator.console_url() {
+        keep_console(&console, &interrupts);
+    }
     if failed_action && ended.outcome.status.success() {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ended.exit_code())
+}
+
+/// Keeps the emulator, and its console, up after the module ended, until the next Ctrl-C (or
+/// at once when standard input is not a terminal: a script has nobody to look at the page).
+fn keep_console(console: &str, interrupts: &Interrupts) {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() {
+        return;
+    }
+    output::status("Console", &format!("still at {console}: Ctrl-C to end"));
+    let seen = interrupts.count();
+    while interrupts.count() == seen {
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 /// Whether an action's `finished` status update reports no error.

@@ -779,3 +779,59 @@ fn a_check_inside_the_components_crate_points_at_the_module() {
         "{stderr}"
     );
 }
+
+// --- `--as-sekoia`: what Sekoia's own checker says
+
+/// Option lists (`[Added,Changed,...]`) in one order: Python prints a set, whose order changes.
+fn sorted_options(text: &str) -> String {
+    let list = regex::Regex::new(r"\[([A-Za-z ,]+)\]").unwrap();
+    list.replace_all(text, |c: &regex::Captures<'_>| {
+        let mut items: Vec<&str> = c[1].split(',').collect();
+        items.sort_unstable();
+        format!("[{}]", items.join(","))
+    })
+    .into_owned()
+}
+
+/// Every fixture, checked with `--as-sekoia`, prints what Sekoia's checker (`_utils/compliance`
+/// of the automation-library) printed on it and exits as it did: recorded by
+/// `tools/compliance/record.py` in `fixtures/check/sekoia-checker.json`. On a module without
+/// `pyproject.toml`, a Rust one, it checks the CHANGELOG, the manifest, the logo and the
+/// uniqueness of slugs and module uuids, nothing else.
+#[test]
+fn as_sekoia_reports_what_sekoias_checker_reports() {
+    let recorded: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixtures().join("sekoia-checker.json")).unwrap(),
+    )
+    .unwrap();
+    let mut compared = 0;
+    for (fixture, theirs) in recorded["fixtures"].as_object().unwrap() {
+        if theirs["crashed"] == true {
+            // Python's checker crashed there (a missing `version`): no outcome to compare
+            continue;
+        }
+        let output = Command::new(env!("CARGO_BIN_EXE_cargo-sekoia"))
+            .args(["sekoia", "check", "--as-sekoia"])
+            .arg(fixtures().join(fixture))
+            .output()
+            .unwrap();
+        assert_eq!(
+            sorted_options(&String::from_utf8_lossy(&output.stdout)),
+            sorted_options(theirs["stdout"].as_str().unwrap()),
+            "{fixture}"
+        );
+        assert_eq!(
+            output.status.code(),
+            theirs["status"].as_i64().map(|s| s as i32),
+            "{fixture}"
+        );
+        compared += 1;
+    }
+    assert!(compared > 50, "only {compared} fixtures compared");
+    // the modules that pass Sekoia's checker but not ours: the Rust counterparts
+    let tests_missing = &recorded["fixtures"]["tests_missing"];
+    assert_eq!(
+        tests_missing["status"], 0,
+        "a Rust module without tests passes Sekoia's checker"
+    );
+}

@@ -158,6 +158,33 @@ fn the_request_action_fetches_the_hello_page_and_shows_its_results() {
 }
 
 #[test]
+fn ui_serves_the_console_and_names_it() {
+    let run = cargo_sekoia_run(&[
+        &testhttp(),
+        "Request",
+        "--ui",
+        "--arguments",
+        r#"{"url": "{emulator}/pages/hello", "method": "get"}"#,
+        "--module-configuration",
+        r#"{"api_key": "k", "base_url": "{emulator}/pages"}"#,
+        "--timeout",
+        "60",
+    ]);
+    assert!(run.success, "{}", run.report());
+    let console = run
+        .stderr
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("Console "))
+        .unwrap_or_else(|| panic!("the console's URL is printed\n{}", run.report()));
+    assert!(
+        console.starts_with("http://127.0.0.1:") && console.contains("/ui "),
+        "{console}"
+    );
+    // standard input is not a terminal: nobody to look at the page, the command ends
+    assert!(!run.stderr.contains("Ctrl-C to end"), "{}", run.report());
+}
+
+#[test]
 fn the_connector_stops_by_itself_after_three_events_and_reports_the_batch() {
     let run = cargo_sekoia_run(&[
         &testhttp(),

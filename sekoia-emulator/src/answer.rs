@@ -1,7 +1,7 @@
 //! An HTTP answer of the emulator, before it becomes a hyper response.
 
 use bytes::Bytes;
-use http_body_util::Full;
+use http_body_util::{BodyExt, Full};
 use hyper::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 use hyper::{Response, StatusCode};
 use serde_json::{Value, json};
@@ -51,8 +51,8 @@ impl Answer {
         }
     }
 
-    pub(crate) fn into_response(self) -> Response<Full<Bytes>> {
-        let mut response = Response::new(Full::new(self.body));
+    pub(crate) fn into_response(self) -> Response<crate::server::Body> {
+        let mut response = Response::new(Full::new(self.body).boxed());
         *response.status_mut() = self.status;
         let headers = response.headers_mut();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(self.content_type));

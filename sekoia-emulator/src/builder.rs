@@ -39,6 +39,7 @@ impl Default for EmulatorBuilder {
                 token: None,
                 max_batch_bytes: DEFAULT_MAX_BATCH_BYTES,
                 playbook_api_key: None,
+                console: None,
             },
             port: 0,
         }
@@ -107,6 +108,19 @@ impl EmulatorBuilder {
     /// ```
     pub fn playbook_api_key(mut self, key: impl Into<String>) -> Self {
         self.options.playbook_api_key = Some(key.into());
+        self
+    }
+
+    /// Serves the web console under [`CONSOLE_PATH`](crate::CONSOLE_PATH) (`<url>/ui`), with
+    /// this title (the module and component, say): what the platform receives, live, in a
+    /// browser. Off by default.
+    ///
+    /// ```
+    /// let emulator = sekoia_emulator::Emulator::builder().console("TestHTTP: Request").start();
+    /// assert_eq!(emulator.console_url(), Some(format!("{}/ui", emulator.url())));
+    /// ```
+    pub fn console(mut self, title: impl Into<String>) -> Self {
+        self.options.console = Some(title.into());
         self
     }
 

@@ -159,6 +159,15 @@ impl Emulator {
         &self.url
     }
 
+    /// `<url>/ui`, the web console, when the emulator serves it
+    /// ([`EmulatorBuilder::console`](crate::EmulatorBuilder::console)).
+    pub fn console_url(&self) -> Option<String> {
+        self.platform
+            .console
+            .as_ref()
+            .map(|_| format!("{}{}", self.url, crate::CONSOLE_PATH))
+    }
+
     /// `<url>/pages`: the base URL of the [test pages](crate#test-pages), e.g. the `base_url` of a
     /// connector that GETs `<base_url>/events`.
     pub fn pages_url(&self) -> String {

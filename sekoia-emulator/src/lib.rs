@@ -131,6 +131,13 @@
 //! emulator.set_playbook_object("module", json!({"uuid": "5894985f", "name": "HTTP"}));
 //! assert_eq!(emulator.playbook_objects("module").len(), 1);
 //! ```
+//! # Web console
+//!
+//! [`EmulatorBuilder::console`] serves a web page at [`Emulator::console_url`] (`<url>/ui`) that
+//! shows what the platform receives, live: counts, the status timeline, logs by level, events and
+//! intake batches, every request in full, the faults scripted, the test pages. Everything is
+//! embedded (it works offline); the page follows server-sent events from `<url>/ui/stream` and
+//! reads its lists a page at a time from `<url>/ui/api/...`. Console requests are not recorded.
 //!
 //! # Live view
 //!
@@ -142,6 +149,7 @@ mod answer;
 mod builder;
 mod callback;
 mod configuration;
+mod console;
 mod emulator;
 mod error;
 mod inspection;
@@ -155,11 +163,13 @@ mod recording;
 mod run;
 mod running;
 mod script;
+mod script_spec;
 mod server;
 mod signal;
 
 pub use builder::EmulatorBuilder;
 pub use configuration::{CONFIG_ROOT_ENV, DATA_ROOT_ENV};
+pub use console::CONSOLE_PATH;
 pub use emulator::Emulator;
 pub use error::{EmulatorError, RunError};
 pub use intake::DEFAULT_MAX_BATCH_BYTES;
@@ -170,3 +180,4 @@ pub use recording::RecordedRequest;
 pub use run::{DEFAULT_STOP_GRACE, DEFAULT_TIMEOUT, DEFAULT_TOKEN, ModuleRun};
 pub use running::{ModulePorts, RunOutcome, RunningModule};
 pub use script::{Method, Reply};
+pub use script_spec::parse_script;

@@ -9,6 +9,7 @@ use hyper::StatusCode;
 use serde_json::{Value, json};
 
 use crate::answer::Answer;
+use crate::console::Console;
 use crate::intake::{Batch, EventIds, parse_batch};
 use crate::recording::{RecordedRequest, Recorder};
 use crate::script::{Reply, ReplyAction, Scripts};
@@ -30,6 +31,8 @@ pub(crate) struct Options {
     pub(crate) token: Option<String>,
     pub(crate) max_batch_bytes: usize,
     pub(crate) playbook_api_key: Option<String>,
+    /// The web console's title, when it is served.
+    pub(crate) console: Option<String>,
 }
 
 /// Everything the server tasks and the [`Emulator`](crate::Emulator) handle share.
@@ -37,6 +40,7 @@ pub(crate) struct Platform {
     pub(crate) options: Options,
     pub(crate) recorder: Recorder,
     pub(crate) scripts: Scripts,
+    pub(crate) console: Option<Console>,
     secrets: Mutex<Value>,
     event_ids: EventIds,
     pub(crate) playbook: playbook::Catalogue,
@@ -71,6 +75,7 @@ struct Parsed {
 impl Platform {
     pub(crate) fn new(options: Options, secrets: Value) -> Self {
         Self {
+            console: options.console.clone().map(Console::new),
             options,
             recorder: Recorder::new(),
             scripts: Scripts::new(),

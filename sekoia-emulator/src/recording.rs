@@ -163,6 +163,11 @@ impl Recorder {
         self.generation.send_replace(generation);
     }
 
+    /// Changes each time a request is recorded (its value: the next `seq`).
+    pub(crate) fn generation(&self) -> watch::Receiver<u64> {
+        self.generation.subscribe()
+    }
+
     pub(crate) fn subscribe(&self) -> mpsc::Receiver<RecordedRequest> {
         let (tx, rx) = mpsc::channel();
         self.subscribers

@@ -145,6 +145,29 @@ impl Reply {
         self
     }
 
+    /// The reply in a few words: `503 (Retry-After: 1)`, `dropped connection after 200ms`.
+    pub(crate) fn describe(&self) -> String {
+        let mut text = match &self.action {
+            ReplyAction::Default => "the default answer".to_owned(),
+            ReplyAction::Respond { status, .. } => status.to_string(),
+            ReplyAction::Drop => "dropped connection".to_owned(),
+        };
+        for (name, value) in &self.headers {
+            text.push_str(&format!(" ({name}: {value})"));
+        }
+        if !self.delay.is_zero() {
+            text.push_str(&format!(" after {:?}", self.delay));
+        }
+        text
+    }
+
+    /// This reply's action with the delay and headers of `other` (for text scripts).
+    pub(crate) fn with_timing_of(mut self, other: &Reply) -> Self {
+        self.delay = other.delay;
+        self.headers.clone_from(&other.headers);
+        self
+    }
+
     /// Waits `delay` before answering (or dropping the connection). Delays add up.
     pub fn delayed(mut self, delay: Duration) -> Self {
         self.delay = self.delay.saturating_add(delay);
@@ -216,5 +239,22 @@ impl Scripts {
 
     pub(crate) fn clear(&self) {
         self.lock().clear();
+    }
+
+    /// Every queue that still holds replies: method, path, and each reply in words.
+    pub(crate) fn describe(&self) -> Vec<(&'static str, String, Vec<String>)> {
+        self.lock()
+            .iter()
+            .filter(|queue| !queue.replies.is_empty())
+            .map(|queue| {
+                let replies = queue.replies.iter().map(Reply::describe).collect();
+                (queue.method.as_str(), queue.path.clone(), replies)
+            })
+            .collect()
+    }
+
+    /// How many replies wait, over every queue.
+    pub(crate) fn pending_total(&self) -> usize {
+        self.lock().iter().map(|queue| queue.replies.len()).sum()
     }
 }

@@ -10,7 +10,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use http_body_util::BodyExt;
+use http_body_util::combinators::BoxBody;
 use hyper::body::Incoming as IncomingBody;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -21,6 +22,9 @@ use tokio::sync::{Notify, watch};
 
 use crate::answer::Answer;
 use crate::platform::{Incoming, Platform};
+
+/// The body of every answer: a whole one, or the console's live feed.
+pub(crate) type Body = BoxBody<Bytes, Infallible>;
 
 /// Pause after a failed `accept` (e.g. out of file descriptors) before trying again.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(10);
@@ -76,10 +80,20 @@ async fn handle(
     platform: Arc<Platform>,
     drop_signal: Arc<Notify>,
     request: Request<IncomingBody>,
-) -> Result<Response<Full<Bytes>>, Infallible> {
+) -> Result<Response<Body>, Infallible> {
     let received_at = Instant::now();
     let timestamp = SystemTime::now();
     let (parts, body) = request.into_parts();
+    if platform.console.is_some() && crate::console::is_console(parts.uri.path()) {
+        // the console is not platform traffic: answered, not recorded
+        let (method, path) = (parts.method.as_str(), parts.uri.path());
+        return Ok(crate::console::answer(
+            &platform,
+            method,
+            path,
+            parts.uri.query(),
+        ));
+    }
     let body = match body.collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(error) => {

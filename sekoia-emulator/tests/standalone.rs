@@ -131,3 +131,49 @@ fn a_bad_option_names_itself_and_shows_the_usage() {
         assert!(stderr.contains("usage: sekoia-emulator"), "{stderr}");
     }
 }
+
+#[test]
+fn an_argument_that_is_not_utf8_is_a_clear_error_not_a_panic() {
+    use std::os::unix::ffi::OsStrExt;
+    let output = Command::new(env!("CARGO_BIN_EXE_sekoia-emulator"))
+        .arg(std::ffi::OsStr::from_bytes(b"--port=\xff80"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("is not UTF-8"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn faults_are_scripted_on_standard_input() {
+    let mut emulator = Standalone::start(&[]);
+    let url = emulator.line();
+    assert_eq!(
+        emulator.command("script POST /batch 503:retry-after=0*2 200:text=not_json"),
+        "scripted 3"
+    );
+    let body = common::batch_body("ik", &[json!({"n": 1})]);
+    let addr = Standalone::addr(&url);
+    let first = common::post_batch(addr, &body);
+    assert_eq!(first.status, 503, "{first:?}");
+    assert_eq!(common::post_batch(addr, &body).status, 503);
+    let odd = common::post_batch(addr, &body);
+    assert_eq!(
+        (odd.status, odd.body.as_str()),
+        (200, "not json"),
+        "{odd:?}"
+    );
+    assert_eq!(
+        common::post_batch(addr, &body).status,
+        200,
+        "then the normal answer"
+    );
+    assert!(
+        emulator
+            .command("script POST /batch 99999")
+            .starts_with("error: \"99999\": not a status"),
+    );
+    assert_eq!(emulator.command("unscript"), "unscripted");
+}

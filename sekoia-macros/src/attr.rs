@@ -9,7 +9,7 @@
 //! # Adding an argument
 //!
 //! 1. In `symbol.rs`, a constant for its keyword, added to the key list of each attribute that
-//!    takes it (`MODULE_KEYS`, `COMPONENT_KEYS`): that list is what the "expected one of" hint
+//!    takes it (`MODULE_KEYS`, `ACTION_KEYS`...): that list is what the "expected one of" hint
 //!    and the "did you mean" suggestions offer.
 //! 2. A field in [`ModuleArgs`] or [`ComponentArgs`], initialised with `Attr::none(KEY)`:
 //!    `Attr<LitStr>` for `key = "..."`, `Attr<Vec<LitStr>>` for `key = ["...", ...]`.
@@ -17,21 +17,22 @@
 //!    `Some(KEY) => args.key.set(&arg, arg.string(cx), cx),`. [`Attr::set`] reports a second
 //!    `key = ...` as a duplicate.
 //!
-//! Then check the value in `valid.rs`. A value of another form (a flag written `key` alone, a
-//! nested `key(...)`, a number) is one more reader on [`Arg`], next to [`Arg::string`] and
-//! [`Arg::strings`]: it takes the forms it accepts from `arg.meta` and reports the others.
+//! Then check the value in `valid.rs`. The readers of each form of value are on [`Arg`]
+//! (`arg.rs`): [`Arg::string`], [`Arg::strings`], [`Arg::flag`] (`key` alone), [`Arg::ty`]
+//! (`key = Type`), [`Arg::pairs`] and [`Arg::nested`] (`key(...)`); a new form is one more
+//! reader there, taking the forms it accepts from `arg.meta` and reporting the others.
 
 use proc_macro2::TokenStream;
-use quote::ToTokens;
-use syn::parse::Parser;
-use syn::punctuated::Punctuated;
-use syn::{Expr, ExprLit, Ident, Lit, LitStr, Meta, Token};
+use syn::{LitStr, Type};
 
+use crate::arg::read;
+pub(crate) use crate::arg::{Arg, Attr, Seen};
 use crate::ctxt::Ctxt;
-use crate::suggest::unknown_argument;
 use crate::symbol::{
-    CATEGORIES, COMPONENT_KEYS, DESCRIPTION, DOCKER_PARAMETERS, MODULE_KEYS, NAME, SLUG, Symbol,
-    UUID,
+    ACTION_KEYS, ARGUMENTS, ARGUMENTS_TITLE, CATEGORIES, CONFIGURATION_PART, CONNECTOR_KEYS,
+    DESCRIPTION, DIALECT, DIALECT_KEYS, DOCKER_PARAMETERS, FILE, KEEP_FORMATS, MODULE_KEYS, NAME,
+    NULLABLE, OPTIONAL, OUTPUTS, REQUIRED, RESULTS, ROOT_TITLE, SCHEMA, SLUG, Symbol, TITLES,
+    TRIGGER_KEYS, TWIN, TWIN_KEYS, UUID, WEBHOOK,
 };
 use crate::valid::Kind;
 
@@ -42,7 +43,19 @@ pub(crate) struct ModuleArgs {
     pub uuid: Attr<LitStr>,
     pub categories: Attr<Vec<LitStr>>,
     pub description: Attr<LitStr>,
+    pub dialect: Attr<DialectArgs>,
     pub seen: Seen,
+}
+
+/// The arguments of `dialect(...)` in `#[module(...)]`.
+#[derive(Default)]
+pub(crate) struct DialectArgs {
+    pub titles: Option<LitStr>,
+    pub root_title: Option<LitStr>,
+    pub schema: Option<LitStr>,
+    pub optional: Option<LitStr>,
+    pub nullable: Option<LitStr>,
+    pub keep_formats: Option<bool>,
 }
 
 impl ModuleArgs {
@@ -55,6 +68,7 @@ impl ModuleArgs {
             uuid: Attr::none(UUID),
             categories: Attr::none(CATEGORIES),
             description: Attr::none(DESCRIPTION),
+            dialect: Attr::none(DIALECT),
             seen,
         };
         for arg in list {
@@ -67,10 +81,45 @@ impl ModuleArgs {
                         .set(&arg, arg.strings("[\"Network\"]", cx), cx);
                 }
                 Some(DESCRIPTION) => args.description.set(&arg, arg.string(cx), cx),
+                Some(DIALECT) => {
+                    let dialect = DialectArgs::parse(&arg, cx);
+                    args.dialect.set(&arg, dialect, cx);
+                }
                 _ => args.seen.unknown(&arg, cx),
             }
         }
         args
+    }
+}
+
+impl DialectArgs {
+    fn parse(arg: &Arg, cx: &mut Ctxt) -> Option<DialectArgs> {
+        let (mut seen, list) = arg.nested(DIALECT_KEYS, "titles = \"none\", ...", cx)?;
+        let mut titles = Attr::none(TITLES);
+        let mut root_title = Attr::none(ROOT_TITLE);
+        let mut schema = Attr::none(SCHEMA);
+        let mut optional = Attr::none(OPTIONAL);
+        let mut nullable = Attr::none(NULLABLE);
+        let mut keep_formats = Attr::none(KEEP_FORMATS);
+        for arg in list {
+            match arg.key {
+                Some(TITLES) => titles.set(&arg, arg.string(cx), cx),
+                Some(ROOT_TITLE) => root_title.set(&arg, arg.string(cx), cx),
+                Some(SCHEMA) => schema.set(&arg, arg.string(cx), cx),
+                Some(OPTIONAL) => optional.set(&arg, arg.string(cx), cx),
+                Some(NULLABLE) => nullable.set(&arg, arg.string(cx), cx),
+                Some(KEEP_FORMATS) => keep_formats.set(&arg, arg.flag(cx), cx),
+                _ => seen.unknown(&arg, cx),
+            }
+        }
+        Some(DialectArgs {
+            titles: titles.get().cloned(),
+            root_title: root_title.get().cloned(),
+            schema: schema.get().cloned(),
+            optional: optional.get().cloned(),
+            nullable: nullable.get().cloned(),
+            keep_formats: keep_formats.get().copied(),
+        })
     }
 }
 
@@ -81,19 +130,54 @@ pub(crate) struct ComponentArgs {
     pub uuid: Attr<LitStr>,
     pub docker_parameters: Attr<LitStr>,
     pub slug: Attr<LitStr>,
+    pub file: Attr<LitStr>,
+    pub outputs: Attr<Vec<(LitStr, LitStr)>>,
+    pub configuration_part: Attr<LitStr>,
+    pub required: Attr<Vec<LitStr>>,
+    pub webhook: Attr<bool>,
+    pub results: Attr<Type>,
+    pub twin: Attr<TwinArgs>,
     pub seen: Seen,
+}
+
+/// The arguments of `twin(...)` in `#[connector(...)]`.
+pub(crate) struct TwinArgs {
+    pub file: Attr<LitStr>,
+    pub name: Attr<LitStr>,
+    pub description: Attr<LitStr>,
+    pub slug: Attr<LitStr>,
+    pub arguments: Attr<Type>,
+    pub arguments_title: Attr<LitStr>,
+    pub results: Attr<Type>,
+    pub seen: Seen,
+}
+
+/// The keys a component attribute takes.
+pub(crate) fn component_keys(kind: Kind) -> &'static [Symbol] {
+    match kind {
+        Kind::Action => ACTION_KEYS,
+        Kind::Trigger => TRIGGER_KEYS,
+        Kind::Connector => CONNECTOR_KEYS,
+    }
 }
 
 impl ComponentArgs {
     /// Reads the arguments, reporting in `cx` every one that is not of its form.
     pub(crate) fn parse(kind: Kind, tokens: TokenStream, cx: &mut Ctxt) -> Self {
-        let (seen, list) = read(kind.as_str(), Some(kind), COMPONENT_KEYS, tokens, cx);
+        let (seen, list) = read(kind.as_str(), Some(kind), component_keys(kind), tokens, cx);
         let mut args = ComponentArgs {
             name: Attr::none(NAME),
             description: Attr::none(DESCRIPTION),
             uuid: Attr::none(UUID),
             docker_parameters: Attr::none(DOCKER_PARAMETERS),
             slug: Attr::none(SLUG),
+            file: Attr::none(FILE),
+            outputs: Attr::none(OUTPUTS),
+            configuration_part: Attr::none(CONFIGURATION_PART),
+            required: Attr::none(REQUIRED),
+            webhook: Attr::none(WEBHOOK),
+            results: Attr::none(RESULTS),
+            twin: Attr::none(TWIN),
             seen,
         };
         for arg in list {
@@ -103,6 +187,24 @@ impl ComponentArgs {
                 Some(UUID) => args.uuid.set(&arg, arg.string(cx), cx),
                 Some(DOCKER_PARAMETERS) => args.docker_parameters.set(&arg, arg.string(cx), cx),
                 Some(SLUG) => args.slug.set(&arg, arg.string(cx), cx),
+                Some(FILE) => args.file.set(&arg, arg.string(cx), cx),
+                Some(OUTPUTS) => {
+                    let pairs = arg.pairs("[(\"branch\", \"description\")]", cx);
+                    args.outputs.set(&arg, pairs, cx);
+                }
+                Some(CONFIGURATION_PART) => {
+                    args.configuration_part.set(&arg, arg.string(cx), cx);
+                }
+                Some(REQUIRED) => {
+                    let names = arg.strings("[\"field\"]", cx);
+                    args.required.set(&arg, names, cx);
+                }
+                Some(WEBHOOK) => args.webhook.set(&arg, arg.flag(cx), cx),
+                Some(RESULTS) => args.results.set(&arg, arg.ty(cx), cx),
+                Some(TWIN) => {
+                    let twin = TwinArgs::parse(&arg, cx);
+                    args.twin.set(&arg, twin, cx);
+                }
                 _ => args.seen.unknown(&arg, cx),
             }
         }
@@ -110,242 +212,40 @@ impl ComponentArgs {
     }
 }
 
-/// One argument of the attribute: its value, if it was written in the right form, and where.
-pub(crate) struct Attr<T> {
-    name: Symbol,
-    /// Whether the key was written, even with a value refused.
-    written: bool,
-    /// The value as written (the whole argument when it has no `= value`), for errors about
-    /// the value as a whole.
-    tokens: TokenStream,
-    value: Option<T>,
-}
-
-impl<T> Attr<T> {
-    /// An argument not written (yet).
-    pub(crate) fn none(name: Symbol) -> Self {
-        Attr {
-            name,
-            written: false,
-            tokens: TokenStream::new(),
-            value: None,
-        }
-    }
-
-    /// Records `arg`, read as `value` (`None` when its value was refused, already reported).
-    /// A second `arg` for the same key is reported at its key, and the first value kept.
-    pub(crate) fn set(&mut self, arg: &Arg, value: Option<T>, cx: &mut Ctxt) {
-        if self.written {
-            cx.error_spanned_by(
-                &arg.ident,
-                format!("duplicate #[{}] argument `{}`", arg.attribute, self.name),
-            );
-            return;
-        }
-        self.written = true;
-        self.tokens = match &arg.meta {
-            Meta::NameValue(nv) => nv.value.to_token_stream(),
-            other => other.to_token_stream(),
+impl TwinArgs {
+    fn parse(arg: &Arg, cx: &mut Ctxt) -> Option<TwinArgs> {
+        let (seen, list) = arg.nested(TWIN_KEYS, "file = \"...\", results = MyType", cx)?;
+        let mut twin = TwinArgs {
+            file: Attr::none(FILE),
+            name: Attr::none(NAME),
+            description: Attr::none(DESCRIPTION),
+            slug: Attr::none(SLUG),
+            arguments: Attr::none(ARGUMENTS),
+            arguments_title: Attr::none(ARGUMENTS_TITLE),
+            results: Attr::none(RESULTS),
+            seen,
         };
-        self.value = value;
-    }
-
-    /// The value, when the argument was written in the right form.
-    pub(crate) fn get(&self) -> Option<&T> {
-        self.value.as_ref()
-    }
-
-    /// The value as written; empty when the argument was not written.
-    pub(crate) fn tokens(&self) -> &TokenStream {
-        &self.tokens
-    }
-
-    pub(crate) fn name(&self) -> Symbol {
-        self.name
-    }
-
-    /// Whether the key was written, even with a value refused.
-    pub(crate) fn is_written(&self) -> bool {
-        self.written
-    }
-}
-
-/// What is known of the arguments as a whole.
-pub(crate) struct Seen {
-    /// False when the arguments could not be read at all: what is missing is then unknown.
-    readable: bool,
-    /// The keys that unknown arguments were taken for (`name` for `nam`).
-    misspelt: Vec<Symbol>,
-}
-
-impl Seen {
-    /// Whether `attr` is absent and its absence not yet explained: the arguments were read, and
-    /// it was not written, even misspelt.
-    pub(crate) fn lacks<T>(&self, attr: &Attr<T>) -> bool {
-        self.readable && !attr.is_written() && !self.misspelt.contains(&attr.name())
-    }
-
-    /// Reports `arg`, whose key the attribute does not take, with the key it was probably meant
-    /// to be.
-    fn unknown(&mut self, arg: &Arg, cx: &mut Ctxt) {
-        let key = arg.ident.to_string();
-        let (message, meant) = unknown_argument(arg.attribute, arg.kind, &key, arg.keys);
-        self.misspelt.extend(meant);
-        cx.error_spanned_by(&arg.ident, message);
-    }
-}
-
-/// One argument as written: `key = value`, `key` or `key(...)`, its key a single word.
-pub(crate) struct Arg {
-    /// The key among the attribute's keys; `None` for a key it does not take.
-    pub key: Option<Symbol>,
-    pub ident: Ident,
-    pub meta: Meta,
-    attribute: &'static str,
-    kind: Option<Kind>,
-    keys: &'static [Symbol],
-}
-
-impl Arg {
-    /// `key = "..."`.
-    pub(crate) fn string(&self, cx: &mut Ctxt) -> Option<LitStr> {
-        let value = self.value("\"...\"", cx)?;
-        match value {
-            Expr::Lit(ExprLit {
-                lit: Lit::Str(s), ..
-            }) => Some(s.clone()),
-            other => {
-                let key = &self.ident;
-                cx.error_spanned_by(
-                    other,
-                    format!(
-                        "#[{}] `{key}` must be a string literal: `{key} = \"...\"`",
-                        self.attribute
-                    ),
-                );
-                None
+        for arg in list {
+            match arg.key {
+                Some(FILE) => twin.file.set(&arg, arg.string(cx), cx),
+                Some(NAME) => twin.name.set(&arg, arg.string(cx), cx),
+                Some(DESCRIPTION) => twin.description.set(&arg, arg.string(cx), cx),
+                Some(SLUG) => twin.slug.set(&arg, arg.string(cx), cx),
+                Some(ARGUMENTS) => twin.arguments.set(&arg, arg.ty(cx), cx),
+                Some(ARGUMENTS_TITLE) => twin.arguments_title.set(&arg, arg.string(cx), cx),
+                Some(RESULTS) => twin.results.set(&arg, arg.ty(cx), cx),
+                _ => twin.seen.unknown(&arg, cx),
             }
         }
+        Some(twin)
     }
-
-    /// `key = ["...", ...]`; `example` is a value to show (`["Network"]`). A value with any item
-    /// that is not a string literal is refused.
-    pub(crate) fn strings(&self, example: &str, cx: &mut Ctxt) -> Option<Vec<LitStr>> {
-        let value = self.value(example, cx)?;
-        let key = &self.ident;
-        let not_a_list = format!(
-            "#[{}] `{key}` must be a list of strings: `{key} = {example}`",
-            self.attribute
-        );
-        let Expr::Array(array) = value else {
-            cx.error_spanned_by(value, not_a_list);
-            return None;
-        };
-        let mut strings = Vec::new();
-        let mut ok = true;
-        for elem in &array.elems {
-            match elem {
-                Expr::Lit(ExprLit {
-                    lit: Lit::Str(s), ..
-                }) => strings.push(s.clone()),
-                other => {
-                    cx.error_spanned_by(other, &not_a_list);
-                    ok = false;
-                }
-            }
-        }
-        ok.then_some(strings)
-    }
-
-    /// The value of `key = value`; the other forms are reported, with `example` as the value to
-    /// write.
-    fn value(&self, example: &str, cx: &mut Ctxt) -> Option<&Expr> {
-        if let Meta::NameValue(nv) = &self.meta {
-            return Some(&nv.value);
-        }
-        cx.error_spanned_by(
-            &self.meta,
-            not_key_value(self.attribute, &self.ident.to_string(), &self.meta, example),
-        );
-        None
-    }
-}
-
-/// Splits the arguments, reporting keys that are not single words; `None` from `keys` for the
-/// others. Unreadable arguments are reported as a whole, and leave `readable` false.
-fn read(
-    attribute: &'static str,
-    kind: Option<Kind>,
-    keys: &'static [Symbol],
-    tokens: TokenStream,
-    cx: &mut Ctxt,
-) -> (Seen, Vec<Arg>) {
-    let mut seen = Seen {
-        readable: true,
-        misspelt: Vec::new(),
-    };
-    let metas = match Punctuated::<Meta, Token![,]>::parse_terminated.parse2(tokens) {
-        Ok(metas) => metas,
-        Err(e) => {
-            cx.syn_error(syn::Error::new(
-                e.span(),
-                format!(
-                    "cannot read the #[{attribute}] arguments: {e}; write them as `key = \"value\"` pairs separated by commas"
-                ),
-            ));
-            seen.readable = false;
-            return (seen, Vec::new());
-        }
-    };
-    let mut list = Vec::new();
-    for meta in metas {
-        let Some(ident) = meta.path().get_ident().cloned() else {
-            match &meta {
-                Meta::NameValue(nv) => cx.error_spanned_by(
-                    &nv.path,
-                    format!("expected a single word before `=` in #[{attribute}]"),
-                ),
-                other => cx.error_spanned_by(
-                    other,
-                    not_key_value(attribute, &path_text(other.path()), other, "\"...\""),
-                ),
-            }
-            continue;
-        };
-        list.push(Arg {
-            key: Symbol::lookup(&ident, keys),
-            ident,
-            meta,
-            attribute,
-            kind,
-            keys,
-        });
-    }
-    (seen, list)
-}
-
-/// What to say of `key` or `key(...)` where `key = value` is expected.
-fn not_key_value(attribute: &str, key: &str, meta: &Meta, example: &str) -> String {
-    match meta {
-        Meta::List(_) => {
-            format!("#[{attribute}] argument `{key}` is written `{key} = ...`, not `{key}(...)`")
-        }
-        _ => format!("#[{attribute}] argument `{key}` needs a value: `{key} = {example}`"),
-    }
-}
-
-fn path_text(path: &syn::Path) -> String {
-    path.segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect::<Vec<_>>()
-        .join("::")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use quote::quote;
+    use syn::Ident;
 
     fn module(tokens: TokenStream) -> (ModuleArgs, Vec<String>) {
         let mut cx = Ctxt::default();
@@ -385,10 +285,6 @@ mod tests {
             .collect();
         assert_eq!(categories, ["Generic", "Network"]);
         assert_eq!(value(&args.description).as_deref(), Some("A test module"));
-        assert_eq!(
-            args.categories.tokens().to_string(),
-            quote!(["Generic", "Network"]).to_string()
-        );
         assert!(!args.seen.lacks(&args.name));
     }
 
@@ -415,23 +311,85 @@ mod tests {
         }
     }
 
-    /// Each listed key has its arm: written without a value, it is known, and its value missing.
+    /// Each listed key has its arm: written without a value, it is known, and its value missing
+    /// (a flag needs none).
     #[test]
     fn every_listed_key_is_taken() {
-        for key in MODULE_KEYS {
-            let ident = Ident::new(key.as_str(), proc_macro2::Span::call_site());
-            let (_, errors) = module(quote!(#ident));
-            assert_eq!(errors.len(), 1, "{key}: {errors:?}");
-            assert!(errors[0].contains("needs a value"), "{key}: {errors:?}");
-        }
-        for kind in [Kind::Action, Kind::Trigger, Kind::Connector] {
-            for key in COMPONENT_KEYS {
-                let ident = Ident::new(key.as_str(), proc_macro2::Span::call_site());
-                let (_, errors) = component(kind, quote!(#ident));
+        let taken = |key: Symbol, errors: Vec<String>| match key {
+            WEBHOOK => assert!(errors.is_empty(), "{key}: {errors:?}"),
+            DIALECT | TWIN => {
+                assert_eq!(errors.len(), 1, "{key}: {errors:?}");
+                assert!(errors[0].contains("is written"), "{key}: {errors:?}");
+            }
+            _ => {
                 assert_eq!(errors.len(), 1, "{key}: {errors:?}");
                 assert!(errors[0].contains("needs a value"), "{key}: {errors:?}");
             }
+        };
+        for key in MODULE_KEYS {
+            let ident = Ident::new(key.as_str(), proc_macro2::Span::call_site());
+            let (_, errors) = module(quote!(#ident));
+            taken(*key, errors);
         }
+        for kind in [Kind::Action, Kind::Trigger, Kind::Connector] {
+            for key in component_keys(kind) {
+                let ident = Ident::new(key.as_str(), proc_macro2::Span::call_site());
+                let (_, errors) = component(kind, quote!(#ident));
+                taken(*key, errors);
+            }
+        }
+    }
+
+    #[test]
+    fn the_manifest_fields_and_the_twin_are_read() {
+        let (args, errors) = component(
+            Kind::Action,
+            quote! {
+                file = "action_pdns-hex.json", outputs = [("known", "it is known"), ("not known", "no")],
+                configuration_part = "a note", required = ["items"]
+            },
+        );
+        assert_eq!(errors, Vec::<String>::new());
+        assert_eq!(value(&args.file).as_deref(), Some("action_pdns-hex.json"));
+        assert_eq!(args.outputs.get().map(Vec::len), Some(2));
+        assert_eq!(args.required.get().map(Vec::len), Some(1));
+        let (args, errors) = component(
+            Kind::Connector,
+            quote! {
+                results = (), twin(file = "trigger_x.json", name = "X", results = TheEvents, arguments = Other)
+            },
+        );
+        assert_eq!(errors, Vec::<String>::new());
+        let twin = args.twin.get().unwrap();
+        assert_eq!(value(&twin.file).as_deref(), Some("trigger_x.json"));
+        assert!(twin.results.get().is_some() && twin.arguments.get().is_some());
+        assert!(args.results.get().is_some());
+        let (_, errors) = component(Kind::Connector, quote!(twin(colour = "red")));
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].starts_with("unknown #[connector] argument `colour`"),
+            "{errors:?}"
+        );
+        let (args, errors) = component(Kind::Trigger, quote!(webhook = false));
+        assert!(errors.is_empty());
+        assert_eq!(args.webhook.get(), Some(&false));
+    }
+
+    #[test]
+    fn the_dialect_is_read() {
+        let (args, errors) = module(quote!(dialect(titles = "none", keep_formats)));
+        assert_eq!(errors, Vec::<String>::new());
+        let dialect = args.dialect.get().unwrap();
+        assert_eq!(
+            dialect.titles.as_ref().map(LitStr::value).as_deref(),
+            Some("none")
+        );
+        assert_eq!(dialect.keep_formats, Some(true));
+        let (_, errors) = module(quote!(dialect = "none"));
+        assert_eq!(
+            errors,
+            ["#[module] argument `dialect` is written `dialect(titles = \"none\", ...)`"]
+        );
     }
 
     #[test]
@@ -439,9 +397,11 @@ mod tests {
         let (args, errors) = module(TokenStream::new());
         assert!(errors.is_empty());
         assert!(args.seen.lacks(&args.name));
-        assert!(args.seen.lacks(&args.categories));
+        assert!(
+            args.seen.lacks(&args.categories),
+            "left out, it is only warned about"
+        );
         assert!(args.name.get().is_none());
-        assert!(args.name.tokens().is_empty());
     }
 
     #[test]
@@ -481,7 +441,7 @@ mod tests {
         assert_eq!(
             errors,
             [
-                "unknown #[module] argument `nam`; did you mean `name`? expected one of `name`, `slug`, `uuid`, `categories`, `description`"
+                "unknown #[module] argument `nam`; did you mean `name`? expected one of `name`, `slug`, `uuid`, `categories`, `description`, `dialect`"
             ]
         );
         // the misspelt key is not reported missing as well
@@ -497,7 +457,7 @@ mod tests {
             assert_eq!(
                 errors,
                 [
-                    "unknown #[action] argument `timeout`; expected one of `name`, `description`, `uuid`, `docker_parameters`, `slug`"
+                    "unknown #[action] argument `timeout`; expected one of `name`, `description`, `uuid`, `docker_parameters`, `slug`, `file`, `outputs`, `configuration_part`, `required`"
                 ]
             );
         }
@@ -591,7 +551,6 @@ mod tests {
         let (args, errors) = module(quote!(categories = []));
         assert!(errors.is_empty());
         assert_eq!(args.categories.get().map(Vec::len), Some(0));
-        assert_eq!(args.categories.tokens().to_string(), quote!([]).to_string());
     }
 
     #[test]

@@ -41,7 +41,13 @@ pub(crate) fn module(args: TokenStream, item: TokenStream) -> TokenStream {
         uuid,
         categories,
         description,
+        dialect,
     } = spec;
+    let categories = match categories {
+        Some(categories) => quote!(::core::option::Option::Some(&[#(#categories),*])),
+        None => quote!(::core::option::Option::None),
+    };
+    let dialect = dialect_tokens(&dialect);
     quote! {
         #item
 
@@ -59,8 +65,9 @@ pub(crate) fn module(args: TokenStream, item: TokenStream) -> TokenStream {
                     #name,
                     #slug,
                     #uuid,
-                    &[#(#categories),*],
+                    #categories,
                     #description,
+                    #dialect,
                     ::sekoia_runtime::__private::Origin {
                         rust_path: ::core::concat!(::core::module_path!(), "::", ::core::stringify!(#ident)),
                         location: ::core::concat!(::core::file!(), ":", ::core::line!()),
@@ -89,16 +96,20 @@ pub(crate) fn component(kind: Kind, args: TokenStream, item: TokenStream) -> Tok
         return with_errors(item, errors);
     }
     let ident = &the_struct.ident;
+    let extra = extra_tokens(&spec);
     let valid::ComponentSpec {
         name,
         description,
         uuid,
         docker_parameters,
         slug,
+        file,
         unit,
+        ..
     } = spec;
     let uuid = option(uuid);
     let slug = option(slug);
+    let file = option(file);
     let constructor = if unit {
         quote!(#ident)
     } else {
@@ -125,14 +136,89 @@ pub(crate) fn component(kind: Kind, args: TokenStream, item: TokenStream) -> Tok
                     uuid: #uuid,
                     docker_parameters: #docker_parameters,
                     slug: #slug,
+                    file: #file,
                     origin: ::sekoia_runtime::__private::Origin {
                         rust_path: ::core::concat!(::core::module_path!(), "::", ::core::stringify!(#ident)),
                         location: ::core::concat!(::core::file!(), ":", ::core::line!()),
                     },
-                })
+                }, #extra)
             }
         };
     }
+}
+
+/// The module's `Dialect`: the default, with each setting written.
+fn dialect_tokens(dialect: &valid::DialectSpec) -> TokenStream {
+    let private = quote!(::sekoia_runtime::__private);
+    let mut tokens = quote!(#private::Dialect::PYDANTIC);
+    macro_rules! setting {
+        ($field:ident, $with:ident, $ty:ident) => {
+            if let Some(value) = dialect.$field {
+                let variant = syn::Ident::new(&format!("{value:?}"), proc_macro2::Span::call_site());
+                tokens = quote!(#tokens.$with(#private::$ty::#variant));
+            }
+        };
+    }
+    setting!(titles, with_titles, Titles);
+    setting!(root_title, with_root_title, RootTitle);
+    setting!(schema, with_schema, MetaSchema);
+    setting!(optional, with_optional, Optional);
+    setting!(nullable, with_nullable, Nullable);
+    if let Some(keep) = dialect.keep_formats {
+        tokens = quote!(#tokens.with_keep_formats(#keep));
+    }
+    tokens
+}
+
+/// The component's `Extra`: what its manifest holds besides its identity.
+fn extra_tokens(spec: &valid::ComponentSpec) -> TokenStream {
+    let private = quote!(::sekoia_runtime::__private);
+    let outputs = spec
+        .outputs
+        .iter()
+        .map(|(branch, description)| quote!((#branch, #description)));
+    let configuration_part = option(spec.configuration_part.clone());
+    let required = match &spec.required {
+        Some(names) => quote!(::core::option::Option::Some(&[#(#names),*])),
+        None => quote!(::core::option::Option::None),
+    };
+    let webhook = spec.webhook;
+    let results = match &spec.results {
+        Some(ty) => quote!(::core::option::Option::Some(#private::output_schema::<#ty>())),
+        None => quote!(::core::option::Option::None),
+    };
+    let twin = match &spec.twin {
+        Some(twin) => {
+            let file = option(twin.file.clone());
+            let name = option(twin.name.clone());
+            let description = option(twin.description.clone());
+            let slug = option(twin.slug.clone());
+            let arguments = match &twin.arguments {
+                Some(ty) => quote!(::core::option::Option::Some(#private::input_schema::<#ty>())),
+                None => quote!(::core::option::Option::None),
+            };
+            let arguments_title = option(twin.arguments_title.clone());
+            let results = &twin.results;
+            quote!(::core::option::Option::Some(#private::Twin {
+                file: #file,
+                name: #name,
+                description: #description,
+                slug: #slug,
+                arguments: #arguments,
+                arguments_title: #arguments_title,
+                results: #private::output_schema::<#results>(),
+            }))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    quote!(#private::Extra {
+        outputs: &[#(#outputs),*],
+        configuration_part: #configuration_part,
+        required: #required,
+        webhook: #webhook,
+        results: #results,
+        twin: #twin,
+    })
 }
 
 /// `impl Module`, spanned on the struct's name so that a missing derive points there.

@@ -58,6 +58,17 @@ fn trait_item_hint(kind: Kind, key: &str) -> Option<String> {
     ))
 }
 
+/// The word of `words` that `key` is most likely a misspelling of, if any.
+pub(crate) fn closest_word<'a>(key: &str, words: &[&'a str]) -> Option<&'a str> {
+    let limit = (key.chars().count() / 3).max(1);
+    words
+        .iter()
+        .map(|w| (edit_distance(key, w), *w))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, w)| w)
+}
+
 /// The key `key` is most likely a misspelling of, if any.
 fn closest(key: &str, keys: &[Symbol]) -> Option<Symbol> {
     let limit = (key.chars().count() / 3).max(1);
@@ -93,20 +104,22 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::symbol::{CATEGORIES, COMPONENT_KEYS, DOCKER_PARAMETERS, MODULE_KEYS, NAME, UUID};
+    use crate::symbol::{
+        ACTION_KEYS, CATEGORIES, DOCKER_PARAMETERS, MODULE_KEYS, NAME, TRIGGER_KEYS, UUID,
+    };
 
     #[test]
     fn misspelt_keys_are_recognised() {
         assert_eq!(closest("nam", MODULE_KEYS), Some(NAME));
         assert_eq!(closest("nmae", MODULE_KEYS), Some(NAME));
-        assert_eq!(closest("nmae", COMPONENT_KEYS), Some(NAME));
+        assert_eq!(closest("nmae", TRIGGER_KEYS), Some(NAME));
         assert_eq!(closest("catgories", MODULE_KEYS), Some(CATEGORIES));
-        assert_eq!(closest("uid", COMPONENT_KEYS), Some(UUID));
+        assert_eq!(closest("uid", ACTION_KEYS), Some(UUID));
         assert_eq!(
-            closest("docker_parameter", COMPONENT_KEYS),
+            closest("docker_parameter", ACTION_KEYS),
             Some(DOCKER_PARAMETERS)
         );
         assert_eq!(closest("colour", MODULE_KEYS), None);
-        assert_eq!(closest("timeout", COMPONENT_KEYS), None);
+        assert_eq!(closest("timeout", ACTION_KEYS), None);
     }
 }

@@ -15,13 +15,79 @@ pub(crate) const UUID: Symbol = Symbol("uuid");
 pub(crate) const CATEGORIES: Symbol = Symbol("categories");
 pub(crate) const DESCRIPTION: Symbol = Symbol("description");
 pub(crate) const DOCKER_PARAMETERS: Symbol = Symbol("docker_parameters");
+pub(crate) const DIALECT: Symbol = Symbol("dialect");
+pub(crate) const FILE: Symbol = Symbol("file");
+pub(crate) const OUTPUTS: Symbol = Symbol("outputs");
+pub(crate) const CONFIGURATION_PART: Symbol = Symbol("configuration_part");
+pub(crate) const REQUIRED: Symbol = Symbol("required");
+pub(crate) const WEBHOOK: Symbol = Symbol("webhook");
+pub(crate) const RESULTS: Symbol = Symbol("results");
+pub(crate) const TWIN: Symbol = Symbol("twin");
+pub(crate) const ARGUMENTS: Symbol = Symbol("arguments");
+pub(crate) const ARGUMENTS_TITLE: Symbol = Symbol("arguments_title");
+
+// the settings of `dialect(...)`
+pub(crate) const TITLES: Symbol = Symbol("titles");
+pub(crate) const ROOT_TITLE: Symbol = Symbol("root_title");
+pub(crate) const SCHEMA: Symbol = Symbol("schema");
+pub(crate) const OPTIONAL: Symbol = Symbol("optional");
+pub(crate) const NULLABLE: Symbol = Symbol("nullable");
+pub(crate) const KEEP_FORMATS: Symbol = Symbol("keep_formats");
 
 /// The keys of `#[module(...)]`, in the order the "expected one of" hint lists them.
-pub(crate) const MODULE_KEYS: &[Symbol] = &[NAME, SLUG, UUID, CATEGORIES, DESCRIPTION];
+pub(crate) const MODULE_KEYS: &[Symbol] = &[NAME, SLUG, UUID, CATEGORIES, DESCRIPTION, DIALECT];
 
-/// The keys of `#[action(...)]`, `#[trigger(...)]` and `#[connector(...)]`, in the order the
-/// "expected one of" hint lists them.
-pub(crate) const COMPONENT_KEYS: &[Symbol] = &[NAME, DESCRIPTION, UUID, DOCKER_PARAMETERS, SLUG];
+/// The keys of `dialect(...)`.
+pub(crate) const DIALECT_KEYS: &[Symbol] =
+    &[TITLES, ROOT_TITLE, SCHEMA, OPTIONAL, NULLABLE, KEEP_FORMATS];
+
+/// The keys of `#[action(...)]`, in the order the "expected one of" hint lists them (those
+/// every component takes first).
+pub(crate) const ACTION_KEYS: &[Symbol] = &[
+    NAME,
+    DESCRIPTION,
+    UUID,
+    DOCKER_PARAMETERS,
+    SLUG,
+    FILE,
+    OUTPUTS,
+    CONFIGURATION_PART,
+    REQUIRED,
+];
+
+/// The keys of `#[trigger(...)]`.
+pub(crate) const TRIGGER_KEYS: &[Symbol] = &[
+    NAME,
+    DESCRIPTION,
+    UUID,
+    DOCKER_PARAMETERS,
+    SLUG,
+    FILE,
+    WEBHOOK,
+];
+
+/// The keys of `#[connector(...)]`.
+pub(crate) const CONNECTOR_KEYS: &[Symbol] = &[
+    NAME,
+    DESCRIPTION,
+    UUID,
+    DOCKER_PARAMETERS,
+    SLUG,
+    FILE,
+    RESULTS,
+    TWIN,
+];
+
+/// The keys of `twin(...)` in `#[connector(...)]`.
+pub(crate) const TWIN_KEYS: &[Symbol] = &[
+    FILE,
+    NAME,
+    DESCRIPTION,
+    SLUG,
+    ARGUMENTS,
+    ARGUMENTS_TITLE,
+    RESULTS,
+];
 
 impl Symbol {
     pub fn as_str(self) -> &'static str {

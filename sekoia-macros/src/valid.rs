@@ -1,13 +1,13 @@
 //! Checks the values of the attribute arguments, and the item, producing what `expand` needs.
 
 use proc_macro2::Span;
-use proc_macro2::TokenStream;
 use syn::{Expr, ExprLit, Fields, Item, ItemStruct, Lit, LitStr};
 
-use crate::attr::{ComponentArgs, ModuleArgs};
+use crate::attr::{ComponentArgs, DialectArgs, ModuleArgs, TwinArgs};
 use crate::ctxt::Ctxt;
-use crate::symbol::{DESCRIPTION, NAME, Symbol};
+use crate::symbol::{NAME, Symbol};
 
+use sekoia_manifest::dialect::{MetaSchema, Nullable, Optional, RootTitle, Titles};
 pub(crate) use sekoia_manifest::{CATEGORIES, Kind, VALIDATE_COMMAND, is_slug};
 
 /// A checked `#[module(...)]`.
@@ -15,8 +15,20 @@ pub(crate) struct ModuleSpec {
     pub name: String,
     pub slug: String,
     pub uuid: String,
-    pub categories: Vec<String>,
+    pub categories: Option<Vec<String>>,
     pub description: String,
+    pub dialect: DialectSpec,
+}
+
+/// A checked `dialect(...)`: each setting as the word of its value.
+#[derive(Default)]
+pub(crate) struct DialectSpec {
+    pub titles: Option<Titles>,
+    pub root_title: Option<RootTitle>,
+    pub schema: Option<MetaSchema>,
+    pub optional: Option<Optional>,
+    pub nullable: Option<Nullable>,
+    pub keep_formats: Option<bool>,
 }
 
 /// A checked `#[action(...)]`, `#[trigger(...)]` or `#[connector(...)]`.
@@ -26,7 +38,25 @@ pub(crate) struct ComponentSpec {
     pub uuid: Option<String>,
     pub docker_parameters: String,
     pub slug: Option<String>,
+    pub file: Option<String>,
+    pub outputs: Vec<(String, String)>,
+    pub configuration_part: Option<String>,
+    pub required: Option<Vec<String>>,
+    pub webhook: bool,
+    pub results: Option<syn::Type>,
+    pub twin: Option<TwinSpec>,
     pub unit: bool,
+}
+
+/// A checked `twin(...)`.
+pub(crate) struct TwinSpec {
+    pub file: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub slug: Option<String>,
+    pub arguments: Option<syn::Type>,
+    pub arguments_title: Option<String>,
+    pub results: syn::Type,
 }
 
 /// The struct the attribute is on, or `None` (with an error) for anything else.
@@ -83,24 +113,23 @@ pub(crate) fn module(args: &ModuleArgs, item: &ItemStruct, cx: &mut Ctxt) -> Mod
         .and_then(|n| non_empty("module", NAME, n, cx));
     let slug = args.slug.get().and_then(|s| checked_slug("module", s, cx));
     let uuid = args.uuid.get().and_then(|u| checked_uuid("module", u, cx));
-    let categories = args
-        .categories
-        .get()
-        .and_then(|c| categories(c, args.categories.tokens(), cx));
+    // no categories is allowed, as a few of Sekoia's catalogue entries: the build warns
+    let categories = args.categories.get().and_then(|c| categories(c, cx));
     let description = match args.description.get() {
-        Some(d) => non_empty("module", DESCRIPTION, d, cx),
+        Some(d) => Some(d.value()),
         None => doc_comment(&item.attrs),
     };
+    let dialect = args
+        .dialect
+        .get()
+        .map(|d| dialect(d, cx))
+        .unwrap_or_default();
     // one error for everything missing; nothing when the arguments were unreadable, or for a key
     // already reported (misspelt, or without a value)
     let missing: Vec<&str> = [
         (args.seen.lacks(&args.name), "`name = \"...\"`"),
         (args.seen.lacks(&args.slug), "`slug = \"...\"`"),
         (args.seen.lacks(&args.uuid), "`uuid = \"...\"`"),
-        (
-            args.seen.lacks(&args.categories),
-            "`categories = [\"...\"]`",
-        ),
     ]
     .into_iter()
     .filter_map(|(lacks, example)| lacks.then_some(example))
@@ -117,7 +146,71 @@ pub(crate) fn module(args: &ModuleArgs, item: &ItemStruct, cx: &mut Ctxt) -> Mod
         name,
         slug: slug.unwrap_or_default(),
         uuid: uuid.unwrap_or_default(),
-        categories: categories.unwrap_or_default(),
+        categories,
+        dialect,
+    }
+}
+
+/// Checks each word of `dialect(...)`.
+fn dialect(args: &DialectArgs, cx: &mut Ctxt) -> DialectSpec {
+    fn word<T>(
+        cx: &mut Ctxt,
+        key: &str,
+        lit: Option<&LitStr>,
+        from_word: fn(&str) -> Option<T>,
+        expected: fn() -> String,
+    ) -> Option<T> {
+        let lit = lit?;
+        let value = from_word(&lit.value());
+        if value.is_none() {
+            cx.error_spanned_by(
+                lit,
+                format!(
+                    "unknown #[module] dialect `{key}` \"{}\"; expected one of {}",
+                    lit.value(),
+                    expected()
+                ),
+            );
+        }
+        value
+    }
+    DialectSpec {
+        titles: word(
+            cx,
+            "titles",
+            args.titles.as_ref(),
+            Titles::from_word,
+            Titles::expected,
+        ),
+        root_title: word(
+            cx,
+            "root_title",
+            args.root_title.as_ref(),
+            RootTitle::from_word,
+            RootTitle::expected,
+        ),
+        schema: word(
+            cx,
+            "schema",
+            args.schema.as_ref(),
+            MetaSchema::from_word,
+            MetaSchema::expected,
+        ),
+        optional: word(
+            cx,
+            "optional",
+            args.optional.as_ref(),
+            Optional::from_word,
+            Optional::expected,
+        ),
+        nullable: word(
+            cx,
+            "nullable",
+            args.nullable.as_ref(),
+            Nullable::from_word,
+            Nullable::expected,
+        ),
+        keep_formats: args.keep_formats,
     }
 }
 
@@ -134,12 +227,21 @@ pub(crate) fn component(
         Some(n) => non_empty(attribute, NAME, n, cx),
         None => Some(struct_name.clone()),
     };
+    // an empty description is written as it is, as some of Sekoia's catalogue has
     let description = match args.description.get() {
-        Some(d) => non_empty(attribute, DESCRIPTION, d, cx),
+        Some(d) => Some(d.value()),
         None => doc_comment(&item.attrs),
     };
     let uuid = args.uuid.get().and_then(|u| checked_uuid(attribute, u, cx));
-    let slug = args.slug.get().and_then(|s| checked_slug(attribute, s, cx));
+    let slug = args
+        .slug
+        .get()
+        .and_then(|s| checked_component_slug(attribute, s, cx));
+    let file = args
+        .file
+        .get()
+        .and_then(|f| checked_file(attribute, kind, f, cx));
+    let twin = args.twin.get().and_then(|t| twin(t, cx));
     let docker_parameters = match args.docker_parameters.get() {
         Some(d) => checked_docker_parameters(attribute, d, cx),
         None => Some(struct_name.clone()),
@@ -151,8 +253,51 @@ pub(crate) fn component(
         uuid,
         docker_parameters: docker_parameters.unwrap_or(struct_name),
         slug,
+        file,
+        outputs: args
+            .outputs
+            .get()
+            .map(|pairs| pairs.iter().map(|(a, b)| (a.value(), b.value())).collect())
+            .unwrap_or_default(),
+        configuration_part: args.configuration_part.get().map(LitStr::value),
+        required: args
+            .required
+            .get()
+            .map(|names| names.iter().map(LitStr::value).collect()),
+        webhook: args.webhook.get().copied().unwrap_or(false),
+        results: args.results.get().cloned(),
+        twin,
         unit: matches!(item.fields, Fields::Unit),
     }
+}
+
+fn twin(args: &TwinArgs, cx: &mut Ctxt) -> Option<TwinSpec> {
+    let file = args
+        .file
+        .get()
+        .and_then(|f| checked_file("connector", Kind::Trigger, f, cx));
+    let name = match args.name.get() {
+        Some(n) => non_empty("connector", NAME, n, cx),
+        None => None,
+    };
+    if args.seen.lacks(&args.results) {
+        cx.error_at(
+            Span::call_site(),
+            "#[connector] `twin(...)` needs `results = ...`: the legacy trigger manifest has results (`()` for `{}`)",
+        );
+    }
+    Some(TwinSpec {
+        file,
+        name,
+        description: args.description.get().map(LitStr::value),
+        slug: args
+            .slug
+            .get()
+            .and_then(|s| checked_component_slug("connector", s, cx)),
+        arguments: args.arguments.get().cloned(),
+        arguments_title: args.arguments_title.get().map(LitStr::value),
+        results: args.results.get()?.clone(),
+    })
 }
 
 /// `a`, `a and b`, `a, b and c`.
@@ -201,6 +346,40 @@ fn checked_slug(attribute: &str, lit: &LitStr, cx: &mut Ctxt) -> Option<String> 
     Some(slug)
 }
 
+/// A component's slug: Sekoia's checker does not read it, so anything printable goes.
+fn checked_component_slug(attribute: &str, lit: &LitStr, cx: &mut Ctxt) -> Option<String> {
+    let slug = lit.value();
+    if slug.is_empty() || slug.chars().any(char::is_control) {
+        cx.error_spanned_by(
+            lit,
+            format!("#[{attribute}] `slug` must be a non-empty word without control characters"),
+        );
+        return None;
+    }
+    Some(slug)
+}
+
+/// `file = "<kind>_....json"`: a file name at the module root, of the component's kind.
+fn checked_file(attribute: &str, kind: Kind, lit: &LitStr, cx: &mut Ctxt) -> Option<String> {
+    let file = lit.value();
+    let prefix = format!("{}_", kind.as_str());
+    let plain = !file.contains(['/', '\\']) && !file.chars().any(char::is_control);
+    if !plain
+        || !file.starts_with(&prefix)
+        || !file.ends_with(".json")
+        || file.len() <= prefix.len() + 5
+    {
+        cx.error_spanned_by(
+            lit,
+            format!(
+                "#[{attribute}] `file` \"{file}\" must be a file name of the form `{prefix}<name>.json`: Sekoia reads the kind of a component from its file name"
+            ),
+        );
+        return None;
+    }
+    Some(file)
+}
+
 fn checked_docker_parameters(attribute: &str, lit: &LitStr, cx: &mut Ctxt) -> Option<String> {
     let value = lit.value();
     if value.is_empty() || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
@@ -227,17 +406,7 @@ fn checked_docker_parameters(attribute: &str, lit: &LitStr, cx: &mut Ctxt) -> Op
     Some(value)
 }
 
-fn categories(lits: &[LitStr], written: &TokenStream, cx: &mut Ctxt) -> Option<Vec<String>> {
-    if lits.is_empty() {
-        cx.error_spanned_by(
-            written,
-            format!(
-                "#[module] `categories` must not be empty; expected some of {}",
-                quoted_categories()
-            ),
-        );
-        return None;
-    }
+fn categories(lits: &[LitStr], cx: &mut Ctxt) -> Option<Vec<String>> {
     let mut categories = Vec::new();
     let mut ok = true;
     for lit in lits {
@@ -313,7 +482,7 @@ pub(crate) fn doc_comment(attrs: &[syn::Attribute]) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn check_module(args: TokenStream) -> (ModuleSpec, Vec<String>) {
+    fn check_module(args: proc_macro2::TokenStream) -> (ModuleSpec, Vec<String>) {
         let mut cx = Ctxt::default();
         let args = ModuleArgs::parse(args, &mut cx);
         let item: ItemStruct = syn::parse_quote! {
@@ -333,7 +502,10 @@ mod tests {
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(spec.name, "Test");
         assert_eq!(spec.uuid, "5f2b0b2e-6c6a-4b43-9b7e-0c1d2e3f4a5b");
-        assert_eq!(spec.categories, ["Network", "Generic"]);
+        assert_eq!(
+            spec.categories.as_deref(),
+            Some(&["Network".to_owned(), "Generic".to_owned()][..])
+        );
         assert_eq!(spec.description, "A test module");
     }
 
@@ -341,10 +513,7 @@ mod tests {
     fn missing_module_arguments_leave_out_those_already_reported() {
         let (_, errors) = check_module(quote::quote!(nam = "Test", slug));
         assert_eq!(errors.len(), 3, "{errors:?}");
-        assert_eq!(
-            errors[2],
-            "#[module] needs `uuid = \"...\"` and `categories = [\"...\"]`"
-        );
+        assert_eq!(errors[2], "#[module] needs `uuid = \"...\"`");
     }
 
     #[test]
@@ -352,18 +521,17 @@ mod tests {
         let (_, errors) = check_module(quote::quote! {
             name = " ", slug = "Test", uuid = "1234", categories = [], description = ""
         });
-        assert_eq!(errors.len(), 5, "{errors:?}");
+        // empty categories and an empty description are taken (the build warns of the first)
+        assert_eq!(errors.len(), 3, "{errors:?}");
         assert_eq!(errors[0], "#[module] `name` must not be empty");
         assert!(errors[1].starts_with("#[module] `slug` \"Test\" is not a valid slug"));
         assert!(errors[2].starts_with("#[module] `uuid` is not a valid UUID"));
-        assert!(errors[3].starts_with("#[module] `categories` must not be empty"));
-        assert_eq!(errors[4], "#[module] `description` must not be empty");
     }
 
     #[test]
     fn component_values_default_to_the_struct() {
         let mut cx = Ctxt::default();
-        let args = ComponentArgs::parse(Kind::Trigger, TokenStream::new(), &mut cx);
+        let args = ComponentArgs::parse(Kind::Trigger, proc_macro2::TokenStream::new(), &mut cx);
         let item: ItemStruct = syn::parse_quote!(
             pub struct NewEntries;
         );

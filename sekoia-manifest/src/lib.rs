@@ -25,6 +25,7 @@
 
 mod names;
 
+pub mod dialect;
 pub mod environment;
 
 pub use names::{

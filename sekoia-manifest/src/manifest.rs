@@ -8,8 +8,9 @@ use std::fmt;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::descriptor::{ComponentDescriptor, ModuleDescriptor};
-use crate::names::{Kind, component_file_name};
+use crate::descriptor::{ComponentDescriptor, ModuleDescriptor, Twin};
+use crate::dialect::Dialect;
+use crate::names::Kind;
 use crate::registry::Registry;
 use crate::schema::SchemaError;
 
@@ -83,7 +84,8 @@ pub fn uuid5(namespace: &str, name: &str) -> String {
     Uuid::new_v5(&namespace, name.as_bytes()).to_string()
 }
 
-/// Every manifest of the module, `manifest.json` first, then components by kind and name.
+/// Every manifest of the module, `manifest.json` first, then components by kind and name (a
+/// connector's legacy trigger twin right after it).
 pub fn render(registry: &Registry, version: &str) -> Result<Vec<ManifestFile>, Vec<ManifestError>> {
     let mut files = Vec::new();
     let mut errors = Vec::new();
@@ -91,19 +93,36 @@ pub fn render(registry: &Registry, version: &str) -> Result<Vec<ManifestFile>, V
         Ok(document) => files.push(file("manifest.json".to_owned(), document)),
         Err(e) => errors.push(e),
     }
+    let dialect = &registry.module.dialect;
     for component in &registry.components {
-        match component_manifest(registry.module, component) {
-            Ok(document) => files.push(file(
-                component_file_name(component.kind, component.identity.name),
-                document,
-            )),
+        match component_manifest(registry.module, component, dialect) {
+            Ok(document) => files.push(file(component.file_name(), document)),
             Err(e) => errors.push(e),
+        }
+        if let (Some(twin), Some(file_name)) = (&component.extra.twin, component.twin_file_name()) {
+            match twin_manifest(registry.module, component, twin, dialect) {
+                Ok(document) => files.push(file(file_name, document)),
+                Err(e) => errors.push(e),
+            }
         }
     }
     if errors.is_empty() {
         Ok(files)
     } else {
         Err(errors)
+    }
+}
+
+/// What the build should say without failing: the manifest would be refused by Sekoia's checker
+/// (no categories).
+pub fn warnings(registry: &Registry) -> Vec<String> {
+    let module = registry.module;
+    match module.categories {
+        Some(categories) if !categories.is_empty() => Vec::new(),
+        _ => vec![format!(
+            "manifest.json has no categories: Sekoia's checker refuses it (`category` is non-existent or doesn't contain any category); add `categories = [...]` to #[module] {}",
+            module.origin
+        )],
     }
 }
 
@@ -118,14 +137,19 @@ fn file(file_name: String, document: Value) -> ManifestFile {
 
 fn module_manifest(registry: &Registry, version: &str) -> Result<Value, ManifestError> {
     let module = registry.module;
-    let mut configuration = (module.configuration)().map_err(|source| ManifestError::Schema {
-        what: format!("module configuration {}", module.origin),
-        source,
-    })?;
+    let mut configuration =
+        (module.configuration)(&module.dialect).map_err(|source| ManifestError::Schema {
+            what: format!("module configuration {}", module.origin),
+            source,
+        })?;
     if let Value::Object(map) = &mut configuration {
         // the struct's doc comment describes the module, it is already the manifest description
         if map.get("description").and_then(Value::as_str) == Some(module.description) {
-            map.remove("description");
+            map.shift_remove("description");
+            // `$schema` is for schemas with content
+            if map.len() == 1 && map.contains_key("$schema") {
+                map.shift_remove("$schema");
+            }
         }
     }
     let mut doc = Map::new();
@@ -135,31 +159,42 @@ fn module_manifest(registry: &Registry, version: &str) -> Result<Value, Manifest
     doc.insert("slug".into(), module.slug.into());
     doc.insert("configuration".into(), configuration);
     doc.insert("version".into(), version.into());
-    doc.insert(
-        "categories".into(),
-        module.categories.iter().map(|c| Value::from(*c)).collect(),
-    );
+    if let Some(categories) = module.categories {
+        doc.insert(
+            "categories".into(),
+            categories.iter().map(|c| Value::from(*c)).collect(),
+        );
+    }
     if (module.validator)().is_some() {
         doc.insert("supports_validation".into(), Value::Bool(true));
     }
     Ok(Value::Object(doc))
 }
 
+fn schema_error(
+    component: &ComponentDescriptor,
+    which: &str,
+) -> impl FnOnce(SchemaError) -> ManifestError {
+    let what = format!("{} {} {which}", component.kind, component.identity.origin);
+    move |source| ManifestError::Schema { what, source }
+}
+
 fn component_manifest(
     module: &ModuleDescriptor,
     component: &ComponentDescriptor,
+    dialect: &Dialect,
 ) -> Result<Value, ManifestError> {
     let identity = &component.identity;
-    let schema_error = |which: &str| {
-        let what = format!("{} {} {which}", component.kind, identity.origin);
-        move |source| ManifestError::Schema { what, source }
-    };
-    let arguments = (component.arguments)().map_err(schema_error("arguments"))?;
+    let arguments = (component.arguments)(dialect).map_err(schema_error(component, "arguments"))?;
     if component.kind == Kind::Connector && arguments.pointer("/properties/intake_key").is_none() {
         return Err(ManifestError::ConnectorWithoutIntakeKey {
             origin: identity.origin.to_string(),
         });
     }
+    let results = match component.extra.results.or(component.results) {
+        Some(results) => Some(results(dialect).map_err(schema_error(component, "results"))?),
+        None => None,
+    };
     let mut doc = Map::new();
     doc.insert("name".into(), identity.name.into());
     doc.insert("description".into(), identity.description.into());
@@ -172,11 +207,63 @@ fn component_manifest(
         identity.docker_parameters.into(),
     );
     doc.insert("arguments".into(), arguments);
-    if let Some(results) = component.results {
+    if let Some(results) = results {
+        doc.insert("results".into(), results);
+    }
+    let extra = &component.extra;
+    if !extra.outputs.is_empty() {
+        let outputs: Map<String, Value> = extra
+            .outputs
+            .iter()
+            .map(|(branch, description)| ((*branch).to_owned(), Value::from(*description)))
+            .collect();
+        doc.insert("outputs".into(), Value::Object(outputs));
+    }
+    if let Some(part) = extra.configuration_part {
+        doc.insert("configuration_part".into(), part.into());
+    }
+    if let Some(required) = extra.required {
         doc.insert(
-            "results".into(),
-            results().map_err(schema_error("results"))?,
+            "required".into(),
+            required.iter().map(|r| Value::from(*r)).collect(),
         );
     }
+    if extra.webhook {
+        doc.insert("webhook".into(), Value::Bool(true));
+    }
+    Ok(Value::Object(doc))
+}
+
+/// The legacy trigger manifest a connector also writes: its uuid and docker_parameters.
+fn twin_manifest(
+    module: &ModuleDescriptor,
+    component: &ComponentDescriptor,
+    twin: &Twin,
+    dialect: &Dialect,
+) -> Result<Value, ManifestError> {
+    let identity = &component.identity;
+    let mut arguments = (twin.arguments.unwrap_or(component.arguments))(dialect)
+        .map_err(schema_error(component, "trigger twin arguments"))?;
+    if let (Some(title), Value::Object(map)) = (twin.arguments_title, &mut arguments) {
+        map.insert("title".into(), title.into());
+    }
+    let results =
+        (twin.results)(dialect).map_err(schema_error(component, "trigger twin results"))?;
+    let mut doc = Map::new();
+    doc.insert("name".into(), twin.name.unwrap_or(identity.name).into());
+    doc.insert(
+        "description".into(),
+        twin.description.unwrap_or(identity.description).into(),
+    );
+    doc.insert("uuid".into(), component_uuid(module, component).into());
+    if let Some(slug) = twin.slug {
+        doc.insert("slug".into(), slug.into());
+    }
+    doc.insert(
+        "docker_parameters".into(),
+        identity.docker_parameters.into(),
+    );
+    doc.insert("arguments".into(), arguments);
+    doc.insert("results".into(), results);
     Ok(Value::Object(doc))
 }

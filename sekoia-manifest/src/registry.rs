@@ -7,7 +7,7 @@ use std::fmt;
 
 use crate::descriptor::{ComponentDescriptor, ModuleDescriptor};
 use crate::manifest::component_uuid;
-use crate::names::{VALIDATE_COMMAND, component_file_name};
+use crate::names::{Kind, VALIDATE_COMMAND};
 use crate::registrations::{Registration, Registrations};
 
 /// The registered module and its components, sorted by kind then name.
@@ -43,7 +43,9 @@ impl Registry {
     }
 
     /// Checks a set of descriptors: one module, at least one component, every component of that
-    /// module, and no two components with the same manifest file, docker_parameters or uuid.
+    /// module, and no two components with the same manifest file or docker_parameters, nor two
+    /// of the same kind with the same uuid (a connector and its legacy trigger twin share
+    /// theirs, as a trigger and a connector may in Sekoia's catalogue).
     pub fn from_parts(
         mut modules: Vec<&'static ModuleDescriptor>,
         mut components: Vec<&'static ComponentDescriptor>,
@@ -102,35 +104,7 @@ impl Registry {
                     ));
                 }
             }
-            for (i, a) in components.iter().enumerate() {
-                for b in &components[i + 1..] {
-                    if a.kind == b.kind
-                        && component_file_name(a.kind, a.identity.name)
-                            == component_file_name(b.kind, b.identity.name)
-                    {
-                        problems.push(format!(
-                            "{} {} and {} both write {}: give one of them another `name`",
-                            a.kind,
-                            a.identity.origin,
-                            b.identity.origin,
-                            component_file_name(a.kind, a.identity.name)
-                        ));
-                    }
-                    if a.identity.docker_parameters == b.identity.docker_parameters {
-                        problems.push(format!(
-                            "{} {} and {} {} have the same docker_parameters \"{}\": give one of them another `docker_parameters`",
-                            a.kind, a.identity.origin, b.kind, b.identity.origin, a.identity.docker_parameters
-                        ));
-                    }
-                    let (ua, ub) = (component_uuid(module, a), component_uuid(module, b));
-                    if ua == ub {
-                        problems.push(format!(
-                            "{} {} and {} {} have the same uuid {}: pin another `uuid` on one of them",
-                            a.kind, a.identity.origin, b.kind, b.identity.origin, ua
-                        ));
-                    }
-                }
-            }
+            problems.extend(clashes(module, &components));
         }
         match module {
             Some(module) if problems.is_empty() => Ok(Registry { module, components }),
@@ -178,15 +152,90 @@ impl Registry {
             components: self
                 .components
                 .iter()
-                .map(|c| Registration {
-                    kind: c.kind,
-                    docker_parameters: c.identity.docker_parameters.to_owned(),
-                    name: c.identity.name.to_owned(),
+                .flat_map(|c| {
+                    let twin = c.extra.twin.map(|twin| Registration {
+                        kind: Kind::Trigger,
+                        docker_parameters: c.identity.docker_parameters.to_owned(),
+                        name: twin.name.unwrap_or(c.identity.name).to_owned(),
+                    });
+                    std::iter::once(Registration {
+                        kind: c.kind,
+                        docker_parameters: c.identity.docker_parameters.to_owned(),
+                        name: c.identity.name.to_owned(),
+                    })
+                    .chain(twin)
                 })
                 .collect(),
             validator: self.has_validator(),
         }
     }
+}
+
+/// What each component writes: its files (with its twin's), docker_parameters and uuids by kind.
+fn clashes(module: &ModuleDescriptor, components: &[&'static ComponentDescriptor]) -> Vec<String> {
+    struct Claim {
+        kind: Kind,
+        file: String,
+        uuid: String,
+        owner: usize,
+    }
+    let mut claims = Vec::new();
+    for (owner, c) in components.iter().enumerate() {
+        let uuid = component_uuid(module, c);
+        if let Some(file) = c.twin_file_name() {
+            claims.push(Claim {
+                kind: Kind::Trigger,
+                file,
+                uuid: uuid.clone(),
+                owner,
+            });
+        }
+        claims.push(Claim {
+            kind: c.kind,
+            file: c.file_name(),
+            uuid,
+            owner,
+        });
+    }
+    let mut problems = Vec::new();
+    for (i, a) in claims.iter().enumerate() {
+        for b in &claims[i + 1..] {
+            if a.owner == b.owner {
+                if a.file == b.file {
+                    let c = components[a.owner];
+                    problems.push(format!(
+                        "{} {} writes {} twice: its trigger twin needs another `file`",
+                        c.kind, c.identity.origin, a.file
+                    ));
+                }
+                continue;
+            }
+            let (ca, cb) = (components[a.owner], components[b.owner]);
+            if a.file == b.file {
+                problems.push(format!(
+                    "{} {} and {} both write {}: give one of them another `name` or `file`",
+                    ca.kind, ca.identity.origin, cb.identity.origin, a.file
+                ));
+            }
+            if a.kind == b.kind && a.uuid == b.uuid {
+                problems.push(format!(
+                    "{} {} and {} {} have the same uuid {}: pin another `uuid` on one of them",
+                    a.kind, ca.identity.origin, b.kind, cb.identity.origin, a.uuid
+                ));
+            }
+        }
+    }
+    for (i, a) in components.iter().enumerate() {
+        for b in &components[i + 1..] {
+            if a.identity.docker_parameters == b.identity.docker_parameters {
+                problems.push(format!(
+                    "{} {} and {} {} have the same docker_parameters \"{}\": give one of them another `docker_parameters`",
+                    a.kind, a.identity.origin, b.kind, b.identity.origin, a.identity.docker_parameters
+                ));
+            }
+        }
+    }
+    problems
 }
 
 /// Displays the registry as the module binary lists it.

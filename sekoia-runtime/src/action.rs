@@ -15,25 +15,30 @@ use std::sync::Arc;
 use futures_util::FutureExt;
 use reqwest::{Method, StatusCode};
 use sekoia_manifest::Kind;
-use sekoia_manifest::descriptor::{ComponentDescriptor, Identity, Start};
+use sekoia_manifest::descriptor::{ComponentDescriptor, Extra, Identity, Start};
 use serde_json::{Map, Value, json};
 
 use crate::component::{AccountValidator, Action, Construct, Input, Output, secret_names};
 use crate::configuration::Sources;
 use crate::context::{ActionContext, ValidatorContext};
+use crate::data_path::contained;
 use crate::error::panic_message;
-use crate::log_entry::action_logs;
+use crate::log_entry::{Level, action_logs};
 use crate::platform::PlatformError;
 use crate::session::{RunFuture, Runner, Session};
 
 /// The descriptor `#[action]` registers.
-pub const fn descriptor<A: Action + Construct>(identity: Identity) -> ComponentDescriptor {
+pub const fn descriptor<A: Action + Construct>(
+    identity: Identity,
+    extra: Extra,
+) -> ComponentDescriptor {
     ComponentDescriptor {
         kind: Kind::Action,
         identity,
         module_type_name: std::any::type_name::<A::Module>,
         arguments: <A::Arguments as Input>::__schema,
         results: Some(<A::Results as Output>::__schema),
+        extra,
         start: Start::new(runner::<A>),
     }
 }
@@ -49,12 +54,53 @@ fn run<A: Action + Construct>(session: Arc<Session>, sources: Sources) -> RunFut
         };
         let finished = match module.and_then(|module| decode_inputs::<A>(module, &sources)) {
             Ok((module, raw_arguments, arguments)) => {
-                execute(&session, &A::construct(), module, raw_arguments, arguments).await
+                match download_files(&session, &raw_arguments).await {
+                    Ok(()) => {
+                        let mut finished =
+                            execute(&session, &A::construct(), module, raw_arguments, arguments)
+                                .await;
+                        if let Err(e) = upload_files(&session, &finished.written).await {
+                            finished.error = Some(session.logs.scrub(&e));
+                        }
+                        finished
+                    }
+                    Err(error) => Finished::error(session.logs.scrub(&error)),
+                }
             }
             Err(error) => Finished::error(error),
         };
         report(&session, &finished).await
     })
+}
+
+/// With the S3 backend, the `<name>_path` files the arguments name, downloaded into the local
+/// data directory before the action runs (an argument naming no object is left alone).
+async fn download_files(session: &Session, arguments: &Value) -> Result<(), String> {
+    let (Some(s3), Some(arguments)) = (&session.s3, arguments.as_object()) else {
+        return Ok(());
+    };
+    for (name, value) in arguments {
+        if let (true, Some(relative)) = (name.ends_with("_path"), value.as_str()) {
+            let local = contained(&session.data_dir, std::path::Path::new(relative))
+                .map_err(|e| format!("argument `{name}`: {e}"))?;
+            s3.download(relative, &local)
+                .await
+                .map_err(|e| format!("argument `{name}`: {e}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// With the S3 backend, the files `json_result` wrote, uploaded once the action ran.
+async fn upload_files(session: &Session, written: &[String]) -> Result<(), String> {
+    let Some(s3) = &session.s3 else {
+        return Ok(());
+    };
+    for relative in written {
+        s3.upload(relative, &session.data_dir.join(relative))
+            .await?;
+    }
+    Ok(())
 }
 
 /// What an action's final report says.
@@ -65,6 +111,8 @@ pub(crate) struct Finished {
     pub(crate) logs: Option<String>,
     pub(crate) outputs: Map<String, Value>,
     pub(crate) secrets: Option<Map<String, Value>>,
+    /// The files `json_result` wrote (uploaded with the S3 backend); not reported.
+    pub(crate) written: Vec<String>,
 }
 
 impl Finished {
@@ -129,6 +177,7 @@ pub(crate) async fn execute<A: Action>(
     let mut finished = Finished {
         outputs: state.outputs,
         secrets: state.secrets,
+        written: state.written,
         ..Finished::default()
     };
     match outcome {
@@ -180,12 +229,34 @@ async fn running<M: Input>(
     let secrets = reply
         .pointer("/module_configuration/value")
         .and_then(Value::as_object);
-    session.take_secrets(&mut module, &names, secrets);
-    Some(Ok(module))
+    Some(
+        session
+            .take_secrets(&mut module, &names, secrets)
+            .map(|()| module),
+    )
 }
 
-/// Sends the final report; a 409 means the platform already has it.
+/// Ends an action that cannot start (a configuration error found by the entry point): it is
+/// said running, then finished with this error.
+pub(crate) async fn refuse(session: &Session, message: &str) -> ExitCode {
+    let body = json!({"status": "running"});
+    if let Err(e) = session.platform.callback(Method::PATCH, &body).await {
+        eprintln!("error: cannot tell the platform the action is running: {e}");
+        eprintln!("error: {message}");
+        return ExitCode::FAILURE;
+    }
+    report(session, &Finished::error(message.to_owned())).await
+}
+
+/// Sends the final report; a 409 means the platform already has it, and so does a success
+/// whose reply is not JSON. The error is also written to standard error (the container log).
 async fn report(session: &Session, finished: &Finished) -> ExitCode {
+    if let Some(error) = &finished.error {
+        eprintln!("error: the action failed: {error}");
+        if let Some(reports) = &session.logs.reports {
+            reports.message(Level::Error, error);
+        }
+    }
     match session
         .platform
         .callback(Method::PATCH, &finished.body())
@@ -193,6 +264,10 @@ async fn report(session: &Session, finished: &Finished) -> ExitCode {
     {
         Ok(_) => ExitCode::SUCCESS,
         Err(e) if is_delivered(&e) => ExitCode::SUCCESS,
+        Err(e @ PlatformError::Reply { .. }) => {
+            eprintln!("warning: the outcome was delivered, but {e}");
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: cannot report the outcome to the platform: {e}");
             ExitCode::FAILURE

@@ -9,6 +9,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use sekoia_manifest::dialect::Dialect;
 use sekoia_manifest::schema::SchemaError;
 use serde_json::Value;
 
@@ -29,9 +30,9 @@ pub trait Input: Sized + Send + Sync + 'static {
     /// Decodes a configuration value (errors name the field path).
     #[doc(hidden)]
     fn __decode(name: &str, origin: &str, value: Value) -> Result<Self, ConfigError>;
-    /// The schema in the Sekoia dialect.
+    /// The schema in the module's dialect.
     #[doc(hidden)]
-    fn __schema() -> Result<Value, SchemaError>;
+    fn __schema(dialect: &Dialect) -> Result<Value, SchemaError>;
 }
 
 // No supertraits on purpose: rustc then reports this trait's message, not serde's or schemars'.
@@ -40,8 +41,8 @@ impl<T: DeserializeOwned + JsonSchema + Send + Sync + 'static> Input for T {
         crate::configuration::decode(name, origin, value)
     }
 
-    fn __schema() -> Result<Value, SchemaError> {
-        sekoia_manifest::schema::schema_for::<T>()
+    fn __schema(dialect: &Dialect) -> Result<Value, SchemaError> {
+        sekoia_manifest::schema::schema_for::<T>(dialect)
     }
 }
 
@@ -57,9 +58,9 @@ pub trait Output: Send + Sync + 'static {
     /// The JSON sent to the platform.
     #[doc(hidden)]
     fn __to_value(&self) -> Result<Value, serde_json::Error>;
-    /// The schema in the Sekoia dialect (`()` gives `{}`).
+    /// The schema in the module's dialect (`()` gives `{}`).
     #[doc(hidden)]
-    fn __schema() -> Result<Value, SchemaError>;
+    fn __schema(dialect: &Dialect) -> Result<Value, SchemaError>;
 }
 
 // No supertraits on purpose: rustc then reports this trait's message, not serde's or schemars'.
@@ -68,8 +69,8 @@ impl<T: Serialize + JsonSchema + Send + Sync + 'static> Output for T {
         serde_json::to_value(self)
     }
 
-    fn __schema() -> Result<Value, SchemaError> {
-        sekoia_manifest::schema::results::<T>()
+    fn __schema(dialect: &Dialect) -> Result<Value, SchemaError> {
+        sekoia_manifest::schema::results::<T>(dialect)
     }
 }
 
@@ -215,9 +216,9 @@ pub trait Construct {
     fn construct() -> Self;
 }
 
-/// The names a configuration's manifest lists in `"secrets"`.
+/// The names a configuration's manifest lists in `"secrets"` (whatever the dialect).
 pub(crate) fn secret_names<M: Input>() -> Vec<String> {
-    match M::__schema() {
+    match M::__schema(&Dialect::PYDANTIC) {
         Ok(schema) => schema
             .get("secrets")
             .and_then(Value::as_array)

@@ -71,6 +71,16 @@ pub enum ConfigError {
         /// serde's message.
         reason: String,
     },
+    /// The value is there but cannot be used (it is not quoted: it may be a secret).
+    #[error("configuration value `{name}` (from {origin}) {reason}")]
+    Refused {
+        /// The value's name.
+        name: String,
+        /// Where it came from.
+        origin: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A number such as a port is not a number.
     #[error("configuration value `{name}` (from {origin}) must be {expected}, found {found:?}")]
     NotA {
@@ -83,6 +93,18 @@ pub enum ConfigError {
         /// What it is.
         found: String,
     },
+}
+
+/// Why `text` is not an http(s) URL a request can be sent to, if it is not.
+pub(crate) fn check_url(text: &str) -> Result<(), String> {
+    match reqwest::Url::parse(text) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => Ok(()),
+        Ok(url) => Err(format!(
+            "must be an http or https URL with a host, not a `{}:` URL",
+            url.scheme()
+        )),
+        Err(e) => Err(format!("is not a URL ({e})")),
+    }
 }
 
 fn at(path: &str) -> String {
@@ -150,6 +172,17 @@ impl Sources {
                     from_env: false,
                 }));
             }
+            // a link to nothing is not a missing value: say so
+            Err(e) if e.kind() == io::ErrorKind::NotFound && file.is_symlink() => {
+                return Err(ConfigError::Unreadable {
+                    name: name.to_owned(),
+                    source: io::Error::new(
+                        io::ErrorKind::NotFound,
+                        "it is a symbolic link to nothing (dangling)",
+                    ),
+                    file,
+                });
+            }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(source) => {
                 return Err(ConfigError::Unreadable {
@@ -166,7 +199,12 @@ impl Sources {
                 origin: format!("environment variable {var}"),
                 from_env: true,
             })),
-            _ => Ok(None),
+            Ok(_) | Err(std::env::VarError::NotPresent) => Ok(None),
+            Err(std::env::VarError::NotUnicode(_)) => Err(ConfigError::Refused {
+                name: name.to_owned(),
+                origin: format!("environment variable {var}"),
+                reason: "is not UTF-8 text".into(),
+            }),
         }
     }
 
@@ -176,8 +214,43 @@ impl Sources {
     }
 
     /// A text value that must be there.
+    #[cfg(test)]
     pub(crate) fn require_text(&self, name: &str) -> Result<String, ConfigError> {
         self.text(name)?.ok_or_else(|| self.missing(name))
+    }
+
+    /// An http(s) URL; `None` when absent.
+    pub(crate) fn url(&self, name: &str) -> Result<Option<String>, ConfigError> {
+        let Some(raw) = self.raw(name)? else {
+            return Ok(None);
+        };
+        let text = raw.text.trim();
+        check_url(text).map_err(|reason| ConfigError::Refused {
+            name: name.to_owned(),
+            origin: raw.origin.clone(),
+            reason,
+        })?;
+        Ok(Some(text.to_owned()))
+    }
+
+    /// The platform token: text that fits an `Authorization` header.
+    pub(crate) fn token(&self) -> Result<String, ConfigError> {
+        let Some(raw) = self.raw("token")? else {
+            return Err(self.missing("token"));
+        };
+        let token = raw.text.trim();
+        if token.is_empty()
+            || !token
+                .bytes()
+                .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
+        {
+            return Err(ConfigError::Refused {
+                name: "token".into(),
+                origin: raw.origin,
+                reason: "must be printable ASCII text (it goes into an HTTP header)".into(),
+            });
+        }
+        Ok(token.to_owned())
     }
 
     /// A port number; `default` when absent.
@@ -201,20 +274,23 @@ impl Sources {
         match serde_json::from_str::<Value>(&raw.text) {
             Ok(value) => Ok(Some((value, raw.origin))),
             Err(json_error) => {
-                if raw.from_env {
-                    let decoded = base64::engine::general_purpose::STANDARD
-                        .decode(raw.text.trim())
-                        .ok();
-                    if let Some(value) =
-                        decoded.and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
-                    {
-                        return Ok(Some((value, format!("{} (base64)", raw.origin))));
+                let mut reason = json_error.to_string();
+                if raw.from_env
+                    && let Ok(bytes) =
+                        base64::engine::general_purpose::STANDARD.decode(raw.text.trim())
+                {
+                    // base64 it is: what is wrong is the decoded text
+                    match serde_json::from_slice::<Value>(&bytes) {
+                        Ok(value) => return Ok(Some((value, format!("{} (base64)", raw.origin)))),
+                        Err(e) => {
+                            reason = format!("it is base64, and the decoded text is not: {e}");
+                        }
                     }
                 }
                 Err(ConfigError::NotJson {
                     name: name.to_owned(),
                     origin: raw.origin,
-                    reason: json_error.to_string(),
+                    reason,
                 })
             }
         }

@@ -7,25 +7,29 @@ use std::any::Any;
 use std::sync::Arc;
 
 use sekoia_manifest::Kind;
-use sekoia_manifest::descriptor::{ComponentDescriptor, Identity, Start};
+use sekoia_manifest::descriptor::{ComponentDescriptor, Extra, Identity, Start};
 use serde_json::Value;
 
 use crate::component::{Connector, Construct, Input};
-use crate::configuration::{ConfigError, Sources, decode};
+use crate::configuration::{ConfigError, Sources, check_url, decode};
 use crate::context::{ConnectorContext, DefaultConnectorConfiguration};
 use crate::health::Thresholds;
-use crate::intake::Intake;
+use crate::intake::{Intake, PushSettings};
 use crate::session::{RunFuture, Runner, Session};
 use crate::supervisor::{configuration_error, module_configuration, supervise};
 
 /// The descriptor `#[connector]` registers.
-pub const fn descriptor<C: Connector + Construct>(identity: Identity) -> ComponentDescriptor {
+pub const fn descriptor<C: Connector + Construct>(
+    identity: Identity,
+    extra: Extra,
+) -> ComponentDescriptor {
     ComponentDescriptor {
         kind: Kind::Connector,
         identity,
         module_type_name: std::any::type_name::<C::Module>,
         arguments: <C::Configuration as Input>::__schema,
         results: None,
+        extra,
         start: Start::new(runner::<C>),
     }
 }
@@ -51,22 +55,31 @@ fn configuration(sources: &Sources) -> Result<Value, ConfigError> {
     Err(sources.missing("connector_configuration"))
 }
 
-/// A connector's context, its intake chosen from its configuration.
+/// A connector's context, its intake chosen from its configuration; an intake key that cannot
+/// be sent is a configuration error.
 pub(crate) fn context<C: Connector>(
     session: &Arc<Session>,
     module: C::Module,
     configuration: C::Configuration,
     intake: &DefaultConnectorConfiguration,
     intake_url: &str,
-) -> ConnectorContext<C> {
-    let api = session.platform.intake(intake_url, &intake.intake_key);
-    ConnectorContext {
+) -> Result<ConnectorContext<C>, String> {
+    let api = session.platform.intake(intake_url, &intake.intake_key)?;
+    Ok(ConnectorContext {
         module,
         configuration,
-        intake: Intake::new(api, &intake.intake_key, session.platform.retry_unit()),
+        intake: Intake::new(
+            api,
+            &intake.intake_key,
+            PushSettings {
+                retry_unit: session.platform.retry_unit(),
+                stop: session.stop.receiver(),
+                unsent: Arc::clone(&session.unsent),
+            },
+        ),
         intake_key: intake.intake_key.clone(),
         session: Arc::clone(session),
-    }
+    })
 }
 
 fn run<C: Connector + Construct>(session: Arc<Session>, sources: Sources) -> RunFuture {
@@ -94,8 +107,16 @@ fn run<C: Connector + Construct>(session: Arc<Session>, sources: Sources) -> Run
                 Err(e) => return configuration_error(&session, &e.to_string()).await,
             };
         let base = match intake_part.intake_server.clone().filter(|s| !s.is_empty()) {
-            Some(server) => server,
-            None => match sources.text("intake_url") {
+            Some(server) => match check_url(server.trim()) {
+                Ok(()) => server.trim().to_owned(),
+                Err(reason) => {
+                    let message = format!(
+                        "configuration value `connector_configuration` at `intake_server` {reason}"
+                    );
+                    return configuration_error(&session, &message).await;
+                }
+            },
+            None => match sources.url("intake_url") {
                 Ok(Some(url)) => url,
                 Ok(None) => {
                     return configuration_error(
@@ -107,7 +128,10 @@ fn run<C: Connector + Construct>(session: Arc<Session>, sources: Sources) -> Run
                 Err(e) => return configuration_error(&session, &e.to_string()).await,
             },
         };
-        let ctx = context::<C>(&session, module, configuration, &intake_part, &base);
+        let ctx = match context::<C>(&session, module, configuration, &intake_part, &base) {
+            Ok(ctx) => ctx,
+            Err(e) => return configuration_error(&session, &e).await,
+        };
         let connector = C::construct();
         supervise(&session, || connector.run(&ctx)).await
     })

@@ -17,12 +17,16 @@ use sekoia_manifest::{Kind, REGISTRATIONS_COMMAND, Registry, VALIDATE_COMMAND};
 
 use crate::clock::Clock;
 use crate::configuration::{ConfigError, Sources};
+use crate::data_path::contained;
 use crate::log_entry::Level;
 use crate::platform::http::{Endpoints, HttpPlatform};
+use crate::platform::s3::{S3Data, S3Settings};
+use crate::platform::sentry_reports::SentryReports;
 use crate::session::stop::Stop;
 use crate::session::{Parts, Runner, Session};
 use probe_server::{Probe, serve};
 
+mod panic_hook;
 mod probe_server;
 
 /// Exit status of a command the binary does not know, or of an inconsistent registry.
@@ -64,14 +68,14 @@ pub fn main(version: &'static str) -> ExitCode {
         }
         Some(command) => command,
     };
-    let (kind, start) = if command == VALIDATE_COMMAND {
+    let (kind, start, name) = if command == VALIDATE_COMMAND {
         match (registry.module.validator)() {
-            Some(start) => (Kind::Action, start),
+            Some(start) => (Kind::Action, start, VALIDATE_COMMAND),
             None => return unknown(&registry, command),
         }
     } else {
         match registry.component(command) {
-            Some(component) => (component.kind, component.start),
+            Some(component) => (component.kind, component.start, component.identity.name),
             None => return unknown(&registry, command),
         }
     };
@@ -90,16 +94,79 @@ pub fn main(version: &'static str) -> ExitCode {
             .enable_all()
             .build(),
     };
+    let sources = Sources::from_env();
+    let reports = sentry_reports(&sources, registry.module.name, name, kind);
     let process = Process {
-        sources: Sources::from_env(),
+        sources,
         kind,
         user_agent: format!("sekoiaio-connector/{}-{version}", registry.module.slug),
+        reports: reports.clone(),
     };
-    match runtime {
+    let status = match runtime {
         Ok(runtime) => runtime.block_on(process.run(runner)),
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
             ExitCode::FAILURE
+        }
+    };
+    if let Some(reports) = reports {
+        reports.flush(SENTRY_FLUSH_MAX);
+    }
+    status
+}
+
+/// The longest the process waits at exit for its Sentry reports to be sent.
+const SENTRY_FLUSH_MAX: Duration = Duration::from_secs(2);
+
+/// The Sentry client when the platform gave a `sentry_dsn` (and maybe an `environment`), with
+/// the Python SDK's tags; a DSN that cannot be used is said on standard error.
+fn sentry_reports(
+    sources: &Sources,
+    module: &str,
+    component: &str,
+    kind: Kind,
+) -> Option<Arc<SentryReports>> {
+    let dsn = match sources.text("sentry_dsn") {
+        Ok(Some(dsn)) if !dsn.is_empty() => dsn,
+        Ok(_) => return None,
+        Err(e) => {
+            eprintln!("warning: no Sentry reports: {e}");
+            return None;
+        }
+    };
+    let item_type = match kind {
+        Kind::Action => "action",
+        Kind::Trigger => "trigger",
+        Kind::Connector => "connector",
+    };
+    let mut tags = vec![
+        ("module", module.to_owned()),
+        ("name", component.to_owned()),
+        ("item_type", item_type.to_owned()),
+    ];
+    for (tag, value) in [
+        ("community", "community_uuid"),
+        ("playbook_uuid", "playbook_uuid"),
+        ("playbook_run_uuid", "playbook_run_uuid"),
+        ("node_run_uuid", "node_run_uuid"),
+        ("trigger_configuration_uuid", "trigger_configuration_uuid"),
+        (
+            "connector_configuration_uuid",
+            "connector_configuration_uuid",
+        ),
+    ] {
+        if let Ok(Some(text)) = sources.text(value)
+            && !text.is_empty()
+        {
+            tags.push((tag, text));
+        }
+    }
+    let environment = sources.text("environment").ok().flatten();
+    match SentryReports::new(&dsn, environment, &tags) {
+        Ok(reports) => Some(Arc::new(reports)),
+        Err(e) => {
+            eprintln!("warning: no Sentry reports: {e}");
+            None
         }
     }
 }
@@ -109,6 +176,7 @@ struct Process {
     sources: Sources,
     kind: Kind,
     user_agent: String,
+    reports: Option<Arc<SentryReports>>,
 }
 
 impl Process {
@@ -121,18 +189,37 @@ impl Process {
             }
         };
         let log_filter = std::env::var(LOG_FILTER_VAR).ok();
+        let data_dir = data_dir(&self.sources);
+        let s3 = match s3_settings(&self.sources) {
+            Ok(None) => Ok(None),
+            Ok(Some(settings)) => S3Data::connect(settings).await.map(|s3| Some(Arc::new(s3))),
+            Err(e) => Err(e),
+        };
+        let s3_secrets = ["aws_secret_access_key", "aws_session_token"]
+            .map(|name| self.sources.text(name).ok().flatten().unwrap_or_default());
         let session = Session::new(Parts {
             platform: Arc::new(HttpPlatform::new(endpoints, retry_unit())),
             kind: self.kind,
             clock: Clock::system(),
-            data_dir: data_dir(&self.sources),
+            data_dir: data_dir
+                .as_ref()
+                .map_or_else(|_| self.sources.data_root().to_owned(), Clone::clone),
             user_agent: self.user_agent,
             log_filter: log_filter.clone(),
             echo_logs: true,
             stop: Stop::new(),
+            reports: self.reports,
+            s3: s3.as_ref().ok().cloned().flatten(),
         });
+        session.logs.scrubber.add(s3_secrets);
+        if session.s3.is_some()
+            && let Err(e) = std::fs::create_dir_all(&session.data_dir)
+        {
+            eprintln!("warning: cannot create the local data directory: {e}");
+        }
         // tasks the user spawns log into the session too
         let _ = tracing::dispatcher::set_global_default(session.dispatch.clone());
+        panic_hook::install(&session);
         if let Some(filter) =
             log_filter.filter(|f| f.parse::<tracing_subscriber::filter::Targets>().is_err())
         {
@@ -144,29 +231,77 @@ impl Process {
             listen_for_signals(&session);
             serve_probes(&session, &self.sources).await;
         }
+        if let Err(e) = data_dir.and(s3) {
+            return refuse(&session, self.kind, &e).await;
+        }
         runner(session, self.sources).await
+    }
+}
+
+/// A configuration error found before the component starts: reported as the component would
+/// report it (an action's finished error, a trigger's critical log).
+async fn refuse(session: &Arc<Session>, kind: Kind, message: &str) -> ExitCode {
+    match kind {
+        Kind::Action => crate::action::refuse(session, message).await,
+        Kind::Trigger | Kind::Connector => {
+            crate::supervisor::configuration_error(session, message).await
+        }
     }
 }
 
 /// `token`, `url_callback`, `url_logs` and `url_secrets`.
 fn endpoints(sources: &Sources) -> Result<Endpoints, ConfigError> {
-    let token = sources.require_text("token")?;
-    let callback_url = sources.require_text("url_callback")?;
+    let token = sources.token()?;
+    let callback_url = sources
+        .url("url_callback")?
+        .ok_or_else(|| sources.missing("url_callback"))?;
     let mut endpoints = Endpoints::beside_callback(token, callback_url);
-    if let Some(logs_url) = sources.text("url_logs")? {
+    if let Some(logs_url) = sources.url("url_logs")? {
         endpoints.logs_url = logs_url;
     }
-    if let Some(secrets_url) = sources.text("url_secrets")? {
+    if let Some(secrets_url) = sources.url("url_secrets")? {
         endpoints.secrets_url = secrets_url;
     }
     Ok(endpoints)
 }
 
-/// The data directory: the data root, plus `sub_folder` when set.
-fn data_dir(sources: &Sources) -> PathBuf {
-    match sources.text("sub_folder") {
-        Ok(Some(sub)) if !sub.is_empty() => sources.data_root().join(sub),
-        _ => sources.data_root().to_owned(),
+/// The S3 backend's settings when `file_backend` is `S3` (any case, as in Python); its values
+/// carry the Python SDK's names.
+fn s3_settings(sources: &Sources) -> Result<Option<S3Settings>, String> {
+    let backend = sources.text("file_backend").map_err(|e| e.to_string())?;
+    if !backend.is_some_and(|b| b.eq_ignore_ascii_case("s3")) {
+        return Ok(None);
+    }
+    let required = |name: &str| -> Result<String, String> {
+        match sources.text(name) {
+            Ok(Some(value)) if !value.is_empty() => Ok(value),
+            Ok(_) => Err(format!("file_backend is S3: {}", sources.missing(name))),
+            Err(e) => Err(e.to_string()),
+        }
+    };
+    let optional = |name: &str| sources.text(name).ok().flatten().filter(|v| !v.is_empty());
+    let endpoint = match sources.url("aws_s3_endpoint_url") {
+        Ok(endpoint) => endpoint.filter(|e| !e.is_empty()),
+        Err(e) => return Err(e.to_string()),
+    };
+    Ok(Some(S3Settings {
+        bucket: required("aws_bucket_name")?,
+        access_key_id: required("aws_access_key_id")?,
+        secret_access_key: required("aws_secret_access_key")?,
+        session_token: optional("aws_session_token"),
+        region: optional("aws_default_region").unwrap_or_else(|| "us-east-1".into()),
+        endpoint,
+        prefix: optional("sub_folder").unwrap_or_default(),
+    }))
+}
+
+/// The data directory: the data root, plus `sub_folder` when set (kept inside the root). With
+/// the S3 backend it is the local copy of the bucket's files.
+fn data_dir(sources: &Sources) -> Result<PathBuf, String> {
+    match sources.text("sub_folder").map_err(|e| e.to_string())? {
+        Some(sub) if !sub.is_empty() => contained(sources.data_root(), std::path::Path::new(&sub))
+            .map_err(|e| format!("configuration value `sub_folder`: {e}")),
+        _ => Ok(sources.data_root().to_owned()),
     }
 }
 
@@ -179,8 +314,8 @@ fn retry_unit() -> Duration {
         .unwrap_or(Duration::from_secs(1))
 }
 
-/// The first SIGTERM or SIGINT stops the component; a second one exits at once, after a last
-/// flush of the logs.
+/// The first SIGTERM or SIGINT stops the component; a second one exits at once, after saying
+/// how many pushed events were not delivered and a last flush of the logs (bounded).
 fn listen_for_signals(session: &Arc<Session>) {
     let session = Arc::clone(session);
     tokio::spawn(async move {
@@ -196,7 +331,19 @@ fn listen_for_signals(session: &Arc<Session>) {
         eprintln!("stopping: waiting for the current iteration to end (signal again to exit now)");
         session.stop.stop();
         tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
+        let unsent = session.unsent_events();
+        if unsent > 0 {
+            session.log(
+                Level::Error,
+                &format!(
+                    "exiting at once: {unsent} pushed events were not delivered to the intake"
+                ),
+            );
+        }
         session.final_flush().await;
+        if let Some(reports) = &session.logs.reports {
+            reports.flush(SENTRY_FLUSH_MAX);
+        }
         std::process::exit(0);
     });
 }

@@ -8,10 +8,12 @@
 //! events back to the caller.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use futures_util::StreamExt;
 use serde::Serialize;
+use tokio::sync::watch;
 
 use crate::platform::IntakeApi;
 use crate::platform::retry::{Policy, Verdict, retry};
@@ -20,6 +22,8 @@ mod batch;
 mod escape;
 mod event_ids;
 mod event_json;
+#[cfg(test)]
+mod properties;
 
 use batch::{Chunk, Chunker, Chunks, Spares};
 pub use event_ids::{EventId, EventIds, Iter as EventIdsIter};
@@ -37,6 +41,9 @@ const IDS_PRESIZED_MAX: usize = 1 << 22;
 pub(crate) const PARALLEL_CHUNKS: usize = 2;
 /// How long a chunk is retried, in retry units (an hour at the default unit of one second).
 pub(crate) const RETRY_BUDGET_UNITS: u32 = 3600;
+/// Once the component is asked to stop, how long a request already sent may still take; no new
+/// attempt starts after the stop.
+pub(crate) const STOP_GRACE: Duration = Duration::from_secs(5);
 
 /// Events that could not be delivered: nothing is dropped silently.
 #[derive(Debug, thiserror::Error)]
@@ -61,15 +68,42 @@ pub(crate) struct Intake {
     api: Arc<dyn IntakeApi>,
     intake_key: String,
     retry_unit: Duration,
+    /// Turns true when the component is asked to stop: retries end.
+    stop: watch::Receiver<bool>,
+    /// Events of the pushes under way not delivered yet.
+    unsent: Arc<AtomicU64>,
+}
+
+/// What a push needs from its session: the retry unit, the stop signal, and where to count the
+/// events not delivered yet.
+pub(crate) struct PushSettings {
+    pub(crate) retry_unit: Duration,
+    pub(crate) stop: watch::Receiver<bool>,
+    pub(crate) unsent: Arc<AtomicU64>,
 }
 
 impl Intake {
     /// The intake behind `api`, pushed to with `intake_key`.
-    pub(crate) fn new(api: Arc<dyn IntakeApi>, intake_key: &str, retry_unit: Duration) -> Intake {
+    pub(crate) fn new(api: Arc<dyn IntakeApi>, intake_key: &str, settings: PushSettings) -> Intake {
         Intake {
             api,
             intake_key: intake_key.to_owned(),
-            retry_unit,
+            retry_unit: settings.retry_unit,
+            stop: settings.stop,
+            unsent: settings.unsent,
+        }
+    }
+
+    fn is_stopped(&self) -> bool {
+        *self.stop.borrow()
+    }
+
+    /// Resolves once the component is asked to stop.
+    async fn stopped(&self) {
+        let mut stop = self.stop.clone();
+        if stop.wait_for(|stopped| *stopped).await.is_err() {
+            // no one can ask any more
+            std::future::pending::<()>().await;
         }
     }
 
@@ -120,23 +154,53 @@ impl Intake {
     }
 
     /// Sends one chunk, retrying within the budget; its body goes back to `spares` once accepted.
+    ///
+    /// Once the component is asked to stop, no new attempt starts: a request already sent has
+    /// [`STOP_GRACE`] to be answered, and the chunk is handed back.
     async fn send(&self, chunk: Chunk, spares: &Spares) -> Result<EventIds, (Chunk, String)> {
+        let count = chunk.count as u64;
+        self.unsent.fetch_add(count, Ordering::Relaxed);
+        let outcome = self.send_retrying(&chunk).await;
+        self.unsent.fetch_sub(count, Ordering::Relaxed);
+        match outcome {
+            Ok(ids) => {
+                spares.put(chunk.body);
+                Ok(ids)
+            }
+            Err(why) => Err((chunk, why)),
+        }
+    }
+
+    async fn send_retrying(&self, chunk: &Chunk) -> Result<EventIds, String> {
+        const STOPPED: &str = "the connector was asked to stop";
+        if self.is_stopped() {
+            return Err(format!("{STOPPED} before this chunk was sent"));
+        }
         let policy = Policy {
             first_wait: self.retry_unit * 2,
             factor: 2.0,
             max_wait: self.retry_unit * 10,
             attempts: usize::MAX,
             budget: Some(self.retry_unit * RETRY_BUDGET_UNITS),
-            floor: Duration::ZERO,
+            // `Retry-After: 0` does not make a busy loop of the retries
+            floor: self.retry_unit,
         };
-        let mut attempts = 0u32;
-        let outcome = retry(
+        let attempts = std::sync::atomic::AtomicU32::new(0);
+        let in_flight = AtomicBool::new(false);
+        let retrying = retry(
             policy,
             || {
-                attempts += 1;
-                self.attempt(&chunk)
+                attempts.fetch_add(1, Ordering::Relaxed);
+                let in_flight = &in_flight;
+                async move {
+                    in_flight.store(true, Ordering::Relaxed);
+                    let outcome = self.attempt(chunk).await;
+                    in_flight.store(false, Ordering::Relaxed);
+                    outcome
+                }
             },
             |failure: &Failure| match failure.retry {
+                _ if self.is_stopped() => Verdict::GiveUp,
                 Some(after) => Verdict::Again(after),
                 None => Verdict::GiveUp,
             },
@@ -148,18 +212,27 @@ impl Intake {
                     failure.why
                 );
             },
-        )
-        .await;
-        match outcome {
-            Ok(ids) => {
-                spares.put(chunk.body);
-                Ok(ids)
+        );
+        tokio::pin!(retrying);
+        let outcome = tokio::select! {
+            outcome = &mut retrying => outcome.map_err(Some),
+            () = self.stopped() => {
+                // a request under way may still be answered; a wait is cut short
+                if in_flight.load(Ordering::Relaxed) {
+                    match tokio::time::timeout(STOP_GRACE, &mut retrying).await {
+                        Ok(outcome) => outcome.map_err(Some),
+                        Err(_) => Err(None),
+                    }
+                } else {
+                    Err(None)
+                }
             }
-            Err(failure) => Err((
-                chunk,
-                format!("{} (after {attempts} attempt(s))", failure.why),
-            )),
-        }
+        };
+        let attempts = attempts.load(Ordering::Relaxed);
+        outcome.map_err(|failure| match failure {
+            Some(failure) => format!("{} (after {attempts} attempt(s))", failure.why),
+            None => format!("{STOPPED} (after {attempts} attempt(s))"),
+        })
     }
 
     /// One attempt at a chunk.
@@ -173,10 +246,16 @@ impl Intake {
                 retry: Some(None),
             })?;
         if reply.status.is_success() {
-            return ids(&reply.body, chunk.count).map_err(|why| Failure {
-                why,
-                retry: Some(None),
-            });
+            // the intake took the events: sending them again would only duplicate them
+            return Ok(ids(&reply.body, chunk.count).unwrap_or_else(|why| {
+                tracing::warn!(
+                    "POST {} answered {}, the {} events are delivered, but {why}",
+                    self.api.batch_url(),
+                    reply.status,
+                    chunk.count
+                );
+                padded_ids(&reply.body, chunk.count)
+            }));
         }
         let shown = String::from_utf8_lossy(&reply.body[..reply.body.len().min(300)]).into_owned();
         // a malformed or oversized request will never be accepted
@@ -224,6 +303,31 @@ fn ids(body: &[u8], expected: usize) -> Result<EventIds, String> {
             shown()
         )),
     }
+}
+
+/// One id an event from an odd reply: the ids it has, in order, then empty ones.
+fn padded_ids(body: &[u8], count: usize) -> EventIds {
+    let given: Vec<String> = serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|reply| {
+            reply
+                .get("event_ids")
+                .and_then(|ids| ids.as_array())
+                .map(|ids| {
+                    ids.iter()
+                        .map(|id| match id {
+                            serde_json::Value::String(text) => text.clone(),
+                            other => other.to_string(),
+                        })
+                        .collect()
+                })
+        })
+        .unwrap_or_default();
+    let mut ids = EventIds::with_capacity(count);
+    for index in 0..count {
+        ids.push(given.get(index).map_or("", String::as_str));
+    }
+    ids
 }
 
 #[cfg(test)]
@@ -286,9 +390,13 @@ mod tests {
             Duration::from_millis(1),
         );
         let intake = Intake::new(
-            crate::platform::PlatformApi::intake(&platform, &url, "ik"),
+            crate::platform::PlatformApi::intake(&platform, &url, "ik").unwrap(),
             "ik",
-            Duration::from_millis(1),
+            PushSettings {
+                retry_unit: Duration::from_millis(1),
+                stop: watch::channel(false).1,
+                unsent: Arc::default(),
+            },
         );
         // 200 kB events: 47 a chunk, so 141 events make 3 chunks, the first answered last
         let events: Vec<Value> = (0..141)

@@ -116,9 +116,13 @@ mod clock;
 mod component;
 mod configuration;
 mod context;
+mod data_path;
 mod error;
+mod free_form;
 mod intake;
 mod log_entry;
+#[cfg(test)]
+mod properties;
 mod scrubber;
 mod secret;
 
@@ -146,6 +150,7 @@ pub use configuration::ConfigError;
 pub use context::DefaultConnectorConfiguration;
 pub use context::{ActionContext, ConnectorContext, TriggerContext, ValidatorContext};
 pub use error::{ActionError, ConnectorError, Error, TriggerError, ValidationError};
+pub use free_form::{AnyArray, AnyObject, AnyValue};
 pub use intake::{EventId, EventIds, EventIdsIter, PushError};
 pub use log_entry::Level;
 pub use platform::PlatformError;
@@ -167,13 +172,16 @@ pub use sekoia_macros::trigger;
 #[doc = include_str!("docs/connector.md")]
 pub use sekoia_macros::connector;
 
+#[doc = include_str!("docs/sekoia.md")]
+pub use sekoia_macros::sekoia;
+
 /// What a module's components crate needs: `use sekoia_runtime::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        AccountValidator, Action, ActionContext, ActionError, Connector, ConnectorContext,
-        ConnectorError, DefaultConnectorConfiguration, Error, Level, Secret, Trigger,
-        TriggerContext, TriggerError, ValidationError, ValidatorContext, action, connector, module,
-        trigger,
+        AccountValidator, Action, ActionContext, ActionError, AnyArray, AnyObject, AnyValue,
+        Connector, ConnectorContext, ConnectorError, DefaultConnectorConfiguration, Error, Level,
+        Secret, Trigger, TriggerContext, TriggerError, ValidationError, ValidatorContext, action,
+        connector, module, sekoia, trigger,
     };
     pub use schemars::JsonSchema;
     pub use serde::{Deserialize, Serialize};
@@ -201,10 +209,55 @@ pub mod __private {
     pub use crate::entrypoint::main;
     pub use sekoia_manifest::__private::inventory;
     pub use sekoia_manifest::descriptor::{
-        ComponentDescriptor, Identity, ModuleDescriptor, Origin, Start,
+        ComponentDescriptor, Extra, Identity, ModuleDescriptor, Origin, SchemaFn, Start, Twin,
     };
+    pub use sekoia_manifest::dialect::{
+        Dialect, MetaSchema, Nullable, Optional, RootTitle, Titles,
+    };
+    pub use serde_json;
 
-    use crate::component::{AccountValidator, Module};
+    use crate::component::{AccountValidator, Input, Module, Output};
+
+    /// The schema function of a type read from the platform (`twin(arguments = Type)`).
+    pub const fn input_schema<T: Input>() -> SchemaFn {
+        <T as Input>::__schema
+    }
+
+    /// The schema function of a type sent to the platform (`results = Type`).
+    pub const fn output_schema<T: Output>() -> SchemaFn {
+        <T as Output>::__schema
+    }
+
+    /// The value of `#[sekoia(default = ...)]` as the field's type; the schema pass checks it
+    /// first (see [`default_error`]), so this cannot fail in a module that builds.
+    pub fn default_value<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> T {
+        match serde_json::from_value(value) {
+            Ok(value) => value,
+            Err(e) => panic!("a #[sekoia(default = ...)] is not a value of its field: {e}"),
+        }
+    }
+
+    /// What schemars is told a `#[sekoia(default = ...)]` field defaults to, so that it writes no
+    /// default of its own (the `default` the attribute writes is the value as written).
+    pub struct NoSchemaDefault;
+
+    /// See [`NoSchemaDefault`].
+    pub fn no_schema_default() -> NoSchemaDefault {
+        NoSchemaDefault
+    }
+
+    /// Why a `#[sekoia(default = ...)]` is not a value of its field, if it is not.
+    pub fn default_error<T: serde::de::DeserializeOwned>(
+        field: &str,
+        value: serde_json::Value,
+    ) -> Option<String> {
+        let text = value.to_string();
+        serde_json::from_value::<T>(value).err().map(|e| {
+            format!(
+                "`#[sekoia(default = {text})]` of field `{field}` is not a value of its type: {e}"
+            )
+        })
+    }
 
     /// The descriptors the attributes register.
     pub mod descriptor {
@@ -221,8 +274,9 @@ pub mod __private {
             name: &'static str,
             slug: &'static str,
             uuid: &'static str,
-            categories: &'static [&'static str],
+            categories: Option<&'static [&'static str]>,
             description: &'static str,
+            dialect: sekoia_manifest::dialect::Dialect,
             origin: Origin,
             validator: fn() -> Option<Start>,
         ) -> ModuleDescriptor {
@@ -232,6 +286,7 @@ pub mod __private {
                 uuid,
                 categories,
                 description,
+                dialect,
                 origin,
                 type_name: std::any::type_name::<M>,
                 configuration: <M as Input>::__schema,

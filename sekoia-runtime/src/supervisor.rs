@@ -53,7 +53,7 @@ pub(crate) async fn module_configuration<M: Input>(
                 .map_err(|e| format!("cannot fetch the module secrets: {e}"))?,
         )
     };
-    session.take_secrets(&mut value, &names, secrets.as_ref());
+    session.take_secrets(&mut value, &names, secrets.as_ref())?;
     M::__decode("module_configuration", "the platform", value).map_err(|e| e.to_string())
 }
 

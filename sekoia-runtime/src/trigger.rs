@@ -5,7 +5,7 @@ use std::any::Any;
 use std::sync::Arc;
 
 use sekoia_manifest::Kind;
-use sekoia_manifest::descriptor::{ComponentDescriptor, Identity, Start};
+use sekoia_manifest::descriptor::{ComponentDescriptor, Extra, Identity, Start};
 
 use crate::component::{Construct, Input, Output, Trigger};
 use crate::configuration::Sources;
@@ -15,13 +15,17 @@ use crate::session::{RunFuture, Runner, Session};
 use crate::supervisor::{configuration_error, module_configuration, supervise};
 
 /// The descriptor `#[trigger]` registers.
-pub const fn descriptor<T: Trigger + Construct>(identity: Identity) -> ComponentDescriptor {
+pub const fn descriptor<T: Trigger + Construct>(
+    identity: Identity,
+    extra: Extra,
+) -> ComponentDescriptor {
     ComponentDescriptor {
         kind: Kind::Trigger,
         identity,
         module_type_name: std::any::type_name::<T::Module>,
         arguments: <T::Configuration as Input>::__schema,
         results: Some(<T::Results as Output>::__schema),
+        extra,
         start: Start::new(runner::<T>),
     }
 }

@@ -54,7 +54,7 @@ fn check_file(module: &mut Module, kind: Kind, file: &str) {
         Some(uuid) => module
             .component_uuids
             .push((file.to_owned(), uuid.to_owned())),
-        None => module.problem(file, "`uuid` is not present"),
+        None => module.fixable(file, "`uuid` is not present", "Generate random UUID"),
     }
     if string("description").is_none() {
         module.problem(file, "`description` is not present");

@@ -36,12 +36,13 @@ pub fn check(module: &mut Module) {
         module.problem(FILE, "Logo is not in PNG format");
     }
     if size.width != size.height {
-        module.problem(
+        module.fixable(
             FILE,
             format!("Logo is not square - {}x{}px", size.width, size.height),
+            "Resize canvas",
         );
     }
     if bytes.len() as u64 > MAX_BYTES {
-        module.problem(FILE, "Logo file weights more than 50 KiB");
+        module.fixable(FILE, "Logo file weights more than 50 KiB", "Lighten image");
     }
 }

@@ -21,8 +21,10 @@ static SLUG: LazyLock<Regex> =
 
 const FILE: &str = "manifest.json";
 
-/// Checks `manifest.json` and records its uuid, slug and version.
-pub fn check(module: &mut Module) {
+/// Checks `manifest.json` and records its uuid, slug and version. `as_sekoia` keeps the bug of
+/// Sekoia's checker: its "`configuration` is not present" tests the version, not the
+/// configuration.
+pub fn check(module: &mut Module, as_sekoia: bool) {
     let path = module.path(FILE);
     if !path.is_file() {
         module.problem(FILE, "manifest.json is missing");
@@ -87,7 +89,12 @@ pub fn check(module: &mut Module) {
     }
 
     let configuration = manifest.get("configuration").unwrap_or(&Value::Null);
-    if configuration.is_null() {
+    let not_present = if as_sekoia {
+        !truthy(version)
+    } else {
+        configuration.is_null()
+    };
+    if not_present {
         module.problem(FILE, "`configuration` is not present in manifest.json");
     }
     if !is_valid_draft7(configuration) {

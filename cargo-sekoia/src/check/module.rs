@@ -27,6 +27,8 @@ pub struct Problem {
     pub file: PathBuf,
     /// The message, as the Python checker words it when it has the rule.
     pub message: String,
+    /// The label of the automatic fix Sekoia's checker offers for it, if any.
+    pub fix: Option<String>,
 }
 
 /// The newest release a CHANGELOG lists.
@@ -109,7 +111,21 @@ impl Module {
         self.problems.push(Problem {
             file,
             message: message.into(),
+            fix: None,
         });
+    }
+
+    /// Records an error for which Sekoia's checker offers an automatic fix, `fix` its label.
+    pub fn fixable(
+        &mut self,
+        relative: impl AsRef<Path>,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) {
+        self.problem(relative, message);
+        if let Some(problem) = self.problems.last_mut() {
+            problem.fix = Some(fix.into());
+        }
     }
 
     /// Whether the module has code: the rules of component JSON files apply to it.

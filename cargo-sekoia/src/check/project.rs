@@ -100,7 +100,7 @@ fn workspace_root(dir: &Path) -> Option<PathBuf> {
 }
 
 /// `Dockerfile`: the image Sekoia builds.
-fn dockerfile(module: &mut Module) {
+pub fn dockerfile(module: &mut Module) {
     if !module.path("Dockerfile").is_file() {
         module.problem("Dockerfile", "Dockerfile is missing");
     }

@@ -47,12 +47,44 @@ pub fn verdict(failed: bool) -> &'static str {
     }
 }
 
-/// Prints the error lines and the verdict; returns whether there were errors.
-pub fn print(modules: &[Module], ignored: &HashSet<PathBuf>) -> io::Result<bool> {
+/// The automatic fixes Sekoia's checker offers for the problems reported: `FIX <path>:<label>`,
+/// the path relative to the directory of the module.
+pub fn fixes(modules: &[Module], ignored: &HashSet<PathBuf>) -> Vec<String> {
+    modules
+        .iter()
+        .flat_map(|module| {
+            let base = module.dir.parent().unwrap_or(&module.dir).to_owned();
+            module
+                .problems
+                .iter()
+                .filter(|problem| !ignored.contains(&problem.file))
+                .filter_map(move |problem| {
+                    let fix = problem.fix.as_ref()?;
+                    Some(format!("FIX {}:{fix}", relative(&problem.file, &base)))
+                })
+        })
+        .collect()
+}
+
+/// Prints the error lines, the fixes Sekoia's checker would offer (with `with_fixes`) and the
+/// verdict; returns whether there were errors.
+pub fn print(modules: &[Module], ignored: &HashSet<PathBuf>, with_fixes: bool) -> io::Result<bool> {
     let lines = lines(modules, ignored);
     let mut out = io::stdout().lock();
     for line in &lines {
         writeln!(out, "{line}")?;
+    }
+    let fixes = if with_fixes {
+        fixes(modules, ignored)
+    } else {
+        Vec::new()
+    };
+    if !fixes.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "🛠 Available automatic fixes (run with `fix` command):")?;
+        for fix in &fixes {
+            writeln!(out, "{fix}")?;
+        }
     }
     writeln!(out, "{}", verdict(!lines.is_empty()))?;
     out.flush()?;

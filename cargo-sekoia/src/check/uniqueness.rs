@@ -53,16 +53,21 @@ fn check_twins(
     triggers: &mut Pool,
     connectors: &mut Pool,
     message: &str,
+    fixable: bool,
 ) {
     for (suffix, twins) in twins {
         let (Some(trigger), Some(connector)) = (twins.trigger, twins.connector) else {
             continue;
         };
         if trigger != connector {
-            modules[index].problem(
-                format!("connector_{suffix}"),
-                format!("{message} trigger_{suffix}"),
-            );
+            let file = format!("connector_{suffix}");
+            let message = format!("{message} trigger_{suffix}");
+            if fixable {
+                let fix = format!("Set the same UUID for trigger_{suffix} and connector_{suffix}");
+                modules[index].fixable(file, message, fix);
+            } else {
+                modules[index].problem(file, message);
+            }
             triggers.shift_remove(&trigger);
             connectors.shift_remove(&connector);
         }
@@ -93,6 +98,7 @@ pub fn check_uuids_and_slugs(modules: &mut [Module]) {
             &mut triggers,
             &mut connectors,
             "UUID is not consistent with",
+            true,
         );
     }
     report_duplicates(modules, &slugs, "slug is not unique");
@@ -146,6 +152,7 @@ pub fn check_docker_parameters(modules: &mut [Module]) {
             &mut triggers,
             &mut connectors,
             "`docker_parameters` is not consistent with",
+            false,
         );
         report_duplicates(modules, &actions, "`docker_parameters` is not unique");
         report_duplicates(modules, &triggers, "`docker_parameters` is not unique");

@@ -3,8 +3,10 @@
 //!
 //! ```text
 //! sekoia-emulator [--port N] [--keep-events true|false] [--secrets JSON] [--require-token TOKEN]
-//!                 [--intake-key KEY]... [--max-batch-bytes N] [--url-file PATH]
+//!                 [--intake-key KEY]... [--max-batch-bytes N] [--url-file PATH] [--ui]
 //! ```
+//!
+//! With `--ui` it also serves the web console at `<url>/ui` (said on standard error).
 //!
 //! It listens on `127.0.0.1:<ephemeral port>` (or `--port`) and prints its URL as the first line of standard
 //! output (and into `--url-file` when given). Give a module `url_callback = <url>/callback` and
@@ -23,7 +25,12 @@
 //! - `wait <events> <timeout seconds>`: blocks until the intake has accepted at least `<events>`
 //!   events, then prints `reached=<true|false>` followed by the counts;
 //! - `clear`: forgets the recorded requests and resets the counts, prints `cleared`;
-//! - `requests`: every recorded request, one line each, then `end`.
+//! - `requests`: every recorded request, one line each, then `end`;
+//! - `script <METHOD> <path> <reply>...`: queues fault replies for that endpoint, used in order
+//!   before its normal behaviour (`script POST /batch 503:retry-after=0*3 drop normal`; each
+//!   reply is a status with `:retry-after=<s>`, `:delay=<ms>`, `:text=<body>` or
+//!   `:json=<body>` options, `drop`, `normal` or `delay=<ms>`, and `*<count>` repeats it),
+//!   prints `scripted <count>`; `unscript` forgets every script, prints `unscripted`.
 //!
 //! An end of standard input only ends the commands; the server runs until it is signalled.
 
@@ -36,7 +43,7 @@ use sekoia_emulator::{Emulator, EmulatorBuilder};
 
 const USAGE: &str =
     "usage: sekoia-emulator [--port N] [--keep-events true|false] [--secrets JSON] \
-[--require-token TOKEN] [--intake-key KEY]... [--max-batch-bytes N] [--url-file PATH]
+[--require-token TOKEN] [--intake-key KEY]... [--max-batch-bytes N] [--url-file PATH] [--ui]
 
 Serves the fake Sekoia platform on 127.0.0.1:<ephemeral port> and prints its URL.
 --port N             listen on 127.0.0.1:N instead of an ephemeral port
@@ -46,7 +53,9 @@ Serves the fake Sekoia platform on 127.0.0.1:<ephemeral port> and prints its URL
 --intake-key KEY     accept only these intake keys on /batch (repeatable)
 --max-batch-bytes N  largest /batch body accepted (default 10 MiB)
 --url-file PATH      also write the URL to PATH
-stdin commands: stats | wait <events> <timeout s> | clear | requests
+--ui                 serve the web console at <url>/ui: what the platform receives, live
+stdin commands: stats | wait <events> <timeout s> | clear | requests |
+                script <METHOD> <path> <reply>... | unscript
 SIGTERM/SIGINT: prints `events=<n> batches=<n> requests=<n> batch_bytes=<n>` and exits 0";
 
 struct Options {
@@ -67,6 +76,10 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, Stri
         };
         if matches!(flag.as_str(), "-h" | "--help") {
             return Ok(None);
+        }
+        if flag == "--ui" && inline.is_none() {
+            builder = builder.console("sekoia-emulator");
+            continue;
         }
         let mut value = || {
             inline
@@ -117,7 +130,14 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, Stri
 }
 
 fn main() -> ExitCode {
-    let options = match parse(std::env::args().skip(1)) {
+    let args: Result<Vec<String>, String> = std::env::args_os()
+        .skip(1)
+        .map(|arg| {
+            arg.into_string()
+                .map_err(|raw| format!("the argument {:?} is not UTF-8", raw.to_string_lossy()))
+        })
+        .collect();
+    let options = match args.and_then(|args| parse(args.into_iter())) {
         Ok(Some(options)) => options,
         Ok(None) => {
             println!("{USAGE}");
@@ -142,6 +162,9 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     say(emulator.url());
+    if let Some(console) = emulator.console_url() {
+        eprintln!("sekoia-emulator: the console is at {console}");
+    }
     let commands = emulator.clone();
     std::thread::spawn(move || serve_commands(&commands));
     if let Err(error) = wait_for_signal() {
@@ -191,6 +214,18 @@ fn serve_commands(emulator: &Emulator) {
                 }
                 say("end");
             }
+            ["script", ..] => match sekoia_emulator::parse_script(&line["script".len()..]) {
+                Ok((method, path, replies)) => {
+                    let count = replies.len();
+                    emulator.script(method, &path, replies);
+                    say(&format!("scripted {count}"));
+                }
+                Err(why) => say(&format!("error: {why}")),
+            },
+            ["unscript"] => {
+                emulator.clear_scripts();
+                say("unscripted");
+            }
             ["wait", events, timeout] => match (events.parse::<u64>(), timeout.parse::<f64>()) {
                 (Ok(events), Ok(timeout)) if timeout >= 0.0 && timeout.is_finite() => {
                     let reached =
@@ -200,7 +235,7 @@ fn serve_commands(emulator: &Emulator) {
                 _ => say("error: usage: wait <events> <timeout seconds>"),
             },
             _ => say(&format!(
-                "error: unknown command {line:?}; commands: stats, wait <events> <timeout s>, clear, requests"
+                "error: unknown command {line:?}; commands: stats, wait <events> <timeout s>, clear, requests, script <METHOD> <path> <reply>..., unscript"
             )),
         }
     }

@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::component::Action;
+use crate::data_path::contained;
 use crate::error::ActionError;
 use crate::log_entry::Level;
 use crate::session::Session;
@@ -69,6 +70,8 @@ pub(crate) struct ActionState {
     pub(crate) outputs: Map<String, Value>,
     pub(crate) secrets: Option<Map<String, Value>>,
     result_as_file: Option<bool>,
+    /// The files `json_result` wrote, relative to the data directory.
+    pub(crate) written: Vec<String>,
 }
 
 impl<A: Action> ActionContext<A> {
@@ -145,6 +148,9 @@ impl<A: Action> ActionContext<A> {
 
     /// A JSON argument that may come inline (`arguments[name]`) or as a file of the data
     /// directory (`arguments["<name>_path"]`), as the Python SDK's `json_argument`.
+    ///
+    /// The file must lie inside the data directory: an absolute path, a `..` that climbs out of
+    /// it or a symbolic link that points outside is refused, without looking outside.
     pub fn json_argument<T: DeserializeOwned>(&self, name: &str) -> Result<T, ActionError> {
         let inline = self.arguments.get(name).filter(|v| !v.is_null());
         let (value, from_file) = match inline {
@@ -156,17 +162,16 @@ impl<A: Action> ActionContext<A> {
                         "missing argument `{name}` (nor `{path_key}`)"
                     )));
                 };
-                let path = self.data_dir.join(file);
+                let path = contained(&self.data_dir, Path::new(file))
+                    .map_err(|e| ActionError::new(format!("argument `{path_key}`: {e}")))?;
                 let bytes = std::fs::read(&path).map_err(|e| {
                     ActionError::new(format!(
-                        "argument `{path_key}`: cannot read {}: {e}",
-                        path.display()
+                        "argument `{path_key}`: cannot read {file} in the data directory: {e}"
                     ))
                 })?;
                 let value = serde_json::from_slice(&bytes).map_err(|e| {
                     ActionError::new(format!(
-                        "argument `{path_key}`: {} is not JSON: {e}",
-                        path.display()
+                        "argument `{path_key}`: {file} in the data directory is not JSON: {e}"
                     ))
                 })?;
                 (value, true)
@@ -194,6 +199,7 @@ impl<A: Action> ActionContext<A> {
                 .map_err(|e| ActionError::new(format!("cannot create {}: {e}", path.display())))?;
             serde_json::to_writer(std::io::BufWriter::new(file), value)
                 .map_err(|e| ActionError::new(format!("cannot write {}: {e}", path.display())))?;
+            self.state().written.push(file_name.clone());
             result.insert(format!("{name}_path"), Value::String(file_name));
         } else {
             let value = serde_json::to_value(value)

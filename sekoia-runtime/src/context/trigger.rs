@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::long_running_helpers;
 use crate::component::{Output, Trigger};
+use crate::data_path::contained;
 use crate::error::TriggerError;
 use crate::session::Session;
 
@@ -113,31 +114,54 @@ impl<T: Trigger> TriggerContext<T> {
         let mut absolute = None;
         if let Some(directory) = directory {
             let data_dir = &self.session.data_dir;
-            let full = if directory.is_absolute() {
-                directory.to_owned()
-            } else {
-                data_dir.join(directory)
+            let refused = |why: String| {
+                TriggerError::new(format!(
+                    "event `{name}`: the directory {} cannot be sent: {why}",
+                    directory.display()
+                ))
             };
-            let relative = full.strip_prefix(data_dir).map(Path::to_owned);
-            match relative {
-                Ok(relative) if full.is_dir() => {
-                    body["directory"] = Value::String(relative.to_string_lossy().into_owned());
-                    absolute = Some(full);
-                }
-                _ => {
-                    return Err(TriggerError::new(format!(
-                        "event `{name}`: directory {} does not exist under the data directory {}",
-                        full.display(),
+            // an absolute path is taken relative to the data directory when it is inside it
+            let relative = match directory.strip_prefix(data_dir) {
+                Ok(relative) => relative,
+                Err(_) if directory.is_absolute() => {
+                    return Err(refused(format!(
+                        "it is not under the data directory {}",
                         data_dir.display()
                     )));
                 }
+                Err(_) => directory,
+            };
+            let full = contained(data_dir, relative).map_err(|e| refused(e.to_string()))?;
+            if !full.is_dir() {
+                return Err(refused(format!(
+                    "it is not a directory under the data directory {}",
+                    data_dir.display()
+                )));
             }
+            let relative = full.strip_prefix(data_dir).unwrap_or(&full);
+            body["directory"] = Value::String(relative.to_string_lossy().into_owned());
+            absolute = Some(full);
         }
+        // with the S3 backend, the playbook reads the directory from the bucket
+        let uploaded = match (&self.session.s3, &body["directory"]) {
+            (Some(s3), Value::String(relative)) => {
+                s3.upload_directory(&self.session.data_dir, relative)
+                    .await
+                    .map_err(|e| TriggerError::new(format!("event `{name}`: {e}")))?;
+                Some((s3, relative.clone()))
+            }
+            _ => None,
+        };
         self.session.liveness.event_sent();
         self.session.platform.callback(Method::POST, &body).await?;
         if let (Some(full), true) = (absolute, remove) {
             std::fs::remove_dir_all(&full)
                 .map_err(|e| TriggerError::new(format!("cannot remove {}: {e}", full.display())))?;
+            if let Some((s3, relative)) = uploaded {
+                s3.remove_directory(&relative)
+                    .await
+                    .map_err(TriggerError::new)?;
+            }
         }
         Ok(())
     }

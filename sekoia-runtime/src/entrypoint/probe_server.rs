@@ -1,8 +1,15 @@
 //! The small HTTP servers the platform probes on a long-running component: health on
 //! `liveness_port`, Prometheus metrics on `metrics_port`. Started by the entry point only.
+//!
+//! They bind every address (`0.0.0.0`): the kubelet's probes and the Prometheus scraper connect
+//! to the pod's IP address, never to its loopback. Each serves at most [`CONNECTIONS_MAX`]
+//! connections at once, one request each; a client has [`HEADER_READ_TIMEOUT`] to send its
+//! request and a connection lasts [`CONNECTION_MAX`] at most; an accept error (out of file
+//! descriptors) pauses the accepts, up to a second, instead of spinning.
 
 use std::convert::Infallible;
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::Full;
@@ -10,9 +17,10 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::json;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 
 use crate::session::Session;
 
@@ -25,31 +33,70 @@ pub(crate) enum Probe {
     Metrics,
 }
 
-/// Listens on `0.0.0.0:port` (the platform probes the container) and answers `probe` from the
-/// session until it stops. Returns the bound port.
+/// Connections served at once; more wait in the listen backlog.
+pub(crate) const CONNECTIONS_MAX: usize = 16;
+/// How long a client may take to send its request headers.
+pub(crate) const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
+/// The longest a connection lasts.
+pub(crate) const CONNECTION_MAX: Duration = Duration::from_secs(30);
+/// The longest pause after an accept error.
+const ACCEPT_PAUSE_MAX: Duration = Duration::from_secs(1);
+
+/// Listens on `0.0.0.0:port` (the platform probes the pod's address) and answers `probe` from
+/// the session until it stops. Returns the bound port.
 pub(crate) async fn serve(port: u16, probe: Probe, session: Arc<Session>) -> std::io::Result<u16> {
     let listener = TcpListener::bind(("0.0.0.0", port)).await?;
     let bound = listener.local_addr()?.port();
+    let slots = Arc::new(Semaphore::new(CONNECTIONS_MAX));
     tokio::spawn(async move {
+        let mut pause = Duration::ZERO;
         loop {
             let accepted = tokio::select! {
-                accepted = listener.accept() => accepted,
+                accepted = accept(&listener, &slots) => accepted,
                 _ = session.stop.stopped() => return,
             };
-            let Ok((stream, _)) = accepted else { continue };
+            let (stream, slot) = match accepted {
+                Ok(accepted) => {
+                    pause = Duration::ZERO;
+                    accepted
+                }
+                Err(_) => {
+                    // EMFILE and the like: wait for descriptors to be freed rather than spin
+                    pause = (pause * 2).clamp(Duration::from_millis(10), ACCEPT_PAUSE_MAX);
+                    tokio::time::sleep(pause).await;
+                    continue;
+                }
+            };
             let session = Arc::clone(&session);
             tokio::spawn(async move {
                 let service = service_fn(move |request: Request<Incoming>| {
                     let response = answer(probe, &session, request.method(), request.uri().path());
                     async move { Ok::<_, Infallible>(response) }
                 });
-                let _ = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
+                let connection = http1::Builder::new()
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(HEADER_READ_TIMEOUT)
+                    .keep_alive(false)
+                    .serve_connection(TokioIo::new(stream), service);
+                let _ = tokio::time::timeout(CONNECTION_MAX, connection).await;
+                drop(slot);
             });
         }
     });
     Ok(bound)
+}
+
+/// The next connection, once a slot is free.
+async fn accept(
+    listener: &TcpListener,
+    slots: &Arc<Semaphore>,
+) -> std::io::Result<(tokio::net::TcpStream, tokio::sync::OwnedSemaphorePermit)> {
+    let slot = Arc::clone(slots)
+        .acquire_owned()
+        .await
+        .map_err(std::io::Error::other)?;
+    let (stream, _) = listener.accept().await?;
+    Ok((stream, slot))
 }
 
 fn answer(probe: Probe, session: &Session, method: &Method, path: &str) -> Response<Full<Bytes>> {

@@ -101,6 +101,11 @@ impl HttpPlatform {
                     body: truncate(body),
                 })
             }
+            Err(e) if e.is_builder() => Err(PlatformError::Invalid {
+                method: method.clone(),
+                url: url.to_owned(),
+                reason: error_chain(&e),
+            }),
             Err(e) => Err(PlatformError::Transport {
                 method: method.clone(),
                 url: url.to_owned(),
@@ -137,7 +142,7 @@ impl HttpPlatform {
 fn no_retry_on_client_errors(error: &PlatformError) -> Verdict {
     match error {
         PlatformError::Status { status, .. } if status.is_client_error() => Verdict::GiveUp,
-        PlatformError::Reply { .. } => Verdict::GiveUp,
+        PlatformError::Reply { .. } | PlatformError::Invalid { .. } => Verdict::GiveUp,
         _ => Verdict::Again(None),
     }
 }
@@ -181,8 +186,8 @@ impl PlatformApi for HttpPlatform {
         })
     }
 
-    fn intake(&self, base_url: &str, intake_key: &str) -> Arc<dyn IntakeApi> {
-        Arc::new(HttpIntake::new(base_url, intake_key))
+    fn intake(&self, base_url: &str, intake_key: &str) -> Result<Arc<dyn IntakeApi>, String> {
+        Ok(Arc::new(HttpIntake::new(base_url, intake_key)?))
     }
 
     fn retry_unit(&self) -> Duration {
@@ -207,16 +212,22 @@ struct HttpIntake {
 }
 
 impl HttpIntake {
-    fn new(base_url: &str, intake_key: &str) -> HttpIntake {
+    fn new(base_url: &str, intake_key: &str) -> Result<HttpIntake, String> {
+        // the key goes into the User-Agent header: one with a control character cannot be sent
+        let user_agent =
+            reqwest::header::HeaderValue::from_str(&format!("sekoiaio-connector-{intake_key}"))
+                .map_err(|_| {
+                    "configuration value `connector_configuration` at `intake_key` must be printable text (it goes into the User-Agent header)".to_owned()
+                })?;
         let http = reqwest::Client::builder()
-            .user_agent(format!("sekoiaio-connector-{intake_key}"))
+            .user_agent(user_agent)
             .timeout(REQUEST_TIMEOUT)
             .build()
-            .expect("a reqwest client with a user agent builds");
-        HttpIntake {
+            .map_err(|e| format!("cannot build the intake's HTTP client: {}", error_chain(&e)))?;
+        Ok(HttpIntake {
             http,
             batch_url: format!("{}/batch", base_url.trim_end_matches('/')),
-        }
+        })
     }
 }
 

@@ -105,8 +105,8 @@ impl PlatformApi for Arc<MemoryPlatform> {
         })
     }
 
-    fn intake(&self, _base_url: &str, _intake_key: &str) -> Arc<dyn IntakeApi> {
-        Arc::new(MemoryIntake(Arc::clone(self)))
+    fn intake(&self, _base_url: &str, _intake_key: &str) -> Result<Arc<dyn IntakeApi>, String> {
+        Ok(Arc::new(MemoryIntake(Arc::clone(self))))
     }
 
     /// A second, as on the platform: the pause between two failing iterations of a trigger

@@ -17,6 +17,8 @@ use serde_json::{Map, Value};
 pub(crate) mod http;
 pub(crate) mod memory;
 pub(crate) mod retry;
+pub(crate) mod s3;
+pub(crate) mod sentry_reports;
 
 /// A boxed future of the platform seam.
 pub(crate) type Reply<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -37,8 +39,9 @@ pub(crate) trait PlatformApi: Send + Sync + 'static {
     /// `POST url_logs {"logs": [...]}`.
     fn send_logs<'a>(&'a self, body: &'a Value) -> Reply<'a, Result<(), PlatformError>>;
 
-    /// The intake at `base_url`, for pushes with `intake_key`.
-    fn intake(&self, base_url: &str, intake_key: &str) -> Arc<dyn IntakeApi>;
+    /// The intake at `base_url`, for pushes with `intake_key`; an error says why a request
+    /// with this key cannot be sent.
+    fn intake(&self, base_url: &str, intake_key: &str) -> Result<Arc<dyn IntakeApi>, String>;
 
     /// The unit of the retry waits (a second on the platform).
     fn retry_unit(&self) -> Duration;
@@ -92,6 +95,17 @@ pub enum PlatformError {
         /// The last transport error.
         reason: String,
     },
+    /// The request cannot be sent (a URL or header the HTTP client refuses): trying again
+    /// cannot help.
+    #[error("{method} {url} cannot be sent: {reason}")]
+    Invalid {
+        /// The request method.
+        method: Method,
+        /// The URL.
+        url: String,
+        /// Why.
+        reason: String,
+    },
     /// The platform's reply is not the JSON expected.
     #[error("{method} {url}: the reply is not the JSON expected: {reason}")]
     Reply {
@@ -118,7 +132,7 @@ impl PlatformError {
             PlatformError::Status { attempts, .. } | PlatformError::Transport { attempts, .. } => {
                 *attempts = count;
             }
-            PlatformError::Reply { .. } => {}
+            PlatformError::Reply { .. } | PlatformError::Invalid { .. } => {}
         }
         self
     }

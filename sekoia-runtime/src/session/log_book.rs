@@ -11,6 +11,7 @@ use serde_json::Value;
 use super::log_shipper::LogShipper;
 use crate::clock::Clock;
 use crate::log_entry::{Level, LogEntry, python_isoformat};
+use crate::platform::sentry_reports::SentryReports;
 use crate::scrubber::Scrubber;
 
 /// What happens to an entry.
@@ -27,15 +28,23 @@ pub(crate) struct LogBook {
     pub(crate) scrubber: Scrubber,
     clock: Clock,
     echo: bool,
+    /// Warnings, errors and criticals also go to Sentry when the platform gave a DSN.
+    pub(crate) reports: Option<Arc<SentryReports>>,
 }
 
 impl LogBook {
-    pub(crate) fn new(sink: Sink, clock: Clock, echo: bool) -> LogBook {
+    pub(crate) fn new(
+        sink: Sink,
+        clock: Clock,
+        echo: bool,
+        reports: Option<Arc<SentryReports>>,
+    ) -> LogBook {
         LogBook {
             sink,
             scrubber: Scrubber::default(),
             clock,
             echo,
+            reports,
         }
     }
 
@@ -49,6 +58,9 @@ impl LogBook {
         let date: DateTime<Utc> = self.clock.now().into();
         if self.echo {
             eprintln!("{} {level}: {message}", python_isoformat(&date));
+        }
+        if let Some(reports) = &self.reports {
+            reports.message(level, &message);
         }
         let entry = LogEntry {
             date,

@@ -9,6 +9,7 @@
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -21,9 +22,12 @@ use crate::health::Liveness;
 use crate::log_entry::Level;
 use crate::metrics::Metrics;
 use crate::platform::PlatformApi;
+use crate::platform::s3::S3Data;
+use crate::platform::sentry_reports::SentryReports;
 use sekoia_manifest::Kind;
 
 pub(crate) mod log_book;
+pub(crate) mod log_dedup;
 pub(crate) mod log_shipper;
 pub(crate) mod stop;
 pub(crate) mod tracing_layer;
@@ -51,6 +55,10 @@ pub(crate) struct Parts {
     pub(crate) echo_logs: bool,
     /// Its stop signal.
     pub(crate) stop: Stop,
+    /// Where errors are reported besides the platform (Sentry), if anywhere.
+    pub(crate) reports: Option<Arc<SentryReports>>,
+    /// The S3 bucket the data directory is kept in step with (`file_backend=S3`), if any.
+    pub(crate) s3: Option<Arc<S3Data>>,
 }
 
 /// How a component of some kind is started once its session exists: the value the runtime
@@ -70,6 +78,10 @@ pub(crate) struct Session {
     pub(crate) metrics: Metrics,
     pub(crate) data_dir: PathBuf,
     pub(crate) http: reqwest::Client,
+    /// Events handed to a push and not delivered yet (said when the process exits at once).
+    pub(crate) unsent: Arc<AtomicU64>,
+    /// The S3 bucket of the data directory's files, if any.
+    pub(crate) s3: Option<Arc<S3Data>>,
 }
 
 impl Session {
@@ -85,7 +97,12 @@ impl Session {
         } else {
             Sink::Collect(Mutex::default())
         };
-        let logs = Arc::new(LogBook::new(sink, parts.clock, parts.echo_logs));
+        let logs = Arc::new(LogBook::new(
+            sink,
+            parts.clock,
+            parts.echo_logs,
+            parts.reports,
+        ));
         let dispatch = tracing_layer::dispatch(Arc::clone(&logs), parts.log_filter.as_deref());
         Arc::new(Session {
             http: third_party_client(&parts.user_agent),
@@ -97,6 +114,8 @@ impl Session {
             stop,
             clock: parts.clock,
             data_dir: parts.data_dir,
+            unsent: Arc::default(),
+            s3: parts.s3,
         })
     }
 
@@ -113,6 +132,8 @@ impl Session {
             log_filter: None,
             echo_logs: false,
             stop: Stop::new(),
+            reports: None,
+            s3: None,
         })
     }
 
@@ -135,17 +156,23 @@ impl Session {
     }
 
     /// Merges the secrets the platform handed over into the module configuration and makes
-    /// their values known to the scrubber.
+    /// their values known to the scrubber. A configuration that is not an object is refused.
     pub(crate) fn take_secrets(
         &self,
         configuration: &mut Value,
         names: &[String],
         secrets: Option<&Map<String, Value>>,
-    ) {
+    ) -> Result<(), String> {
         if let Some(secrets) = secrets {
-            merge_secrets(configuration, names, secrets);
+            merge_secrets(configuration, names, secrets)?;
         }
         self.logs.scrubber.add_from(configuration, names);
+        Ok(())
+    }
+
+    /// Events handed to a push and not delivered yet.
+    pub(crate) fn unsent_events(&self) -> u64 {
+        self.unsent.load(Ordering::Relaxed)
     }
 
     /// Flushes the logs a last time (a trigger or connector).
@@ -165,16 +192,38 @@ impl Session {
     }
 }
 
-/// Merges the secret keys of `secrets` into a configuration object.
-fn merge_secrets(configuration: &mut Value, names: &[String], secrets: &Map<String, Value>) {
-    if !configuration.is_object() {
+/// Merges the secret keys of `secrets` into a configuration object (`null` counts as `{}`).
+fn merge_secrets(
+    configuration: &mut Value,
+    names: &[String],
+    secrets: &Map<String, Value>,
+) -> Result<(), String> {
+    if configuration.is_null() {
         *configuration = Value::Object(Map::new());
     }
-    let map = configuration.as_object_mut().expect("made an object above");
+    let Some(map) = configuration.as_object_mut() else {
+        return Err(format!(
+            "configuration value `module_configuration` must be a JSON object, not {}",
+            json_kind(configuration)
+        ));
+    };
     for (key, value) in secrets {
         if names.contains(key) {
             map.insert(key.clone(), value.clone());
         }
+    }
+    Ok(())
+}
+
+/// What kind of JSON value this is, for messages (never the value itself).
+pub(crate) fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }
 

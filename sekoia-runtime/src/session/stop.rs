@@ -27,6 +27,11 @@ impl Stop {
         *self.sender.borrow()
     }
 
+    /// A receiver of the signal, for the layers below the session (a push).
+    pub(crate) fn receiver(&self) -> watch::Receiver<bool> {
+        self.sender.subscribe()
+    }
+
     /// Resolves once it is asked.
     pub(crate) async fn stopped(&self) {
         let mut receiver = self.sender.subscribe();

@@ -180,6 +180,8 @@ impl TestPlatform {
             log_filter: self.log_filter.clone(),
             echo_logs: false,
             stop: self.stop.clone(),
+            reports: None,
+            s3: None,
         });
         session.logs.scrubber.add(
             self.secrets
@@ -240,6 +242,7 @@ impl TestPlatform {
             Backend::Emulator(_, url) => url,
         };
         crate::connector::context::<C>(&session, module, configuration, &intake, url)
+            .unwrap_or_else(|e| panic!("TestPlatform::connector: {e}"))
     }
 
     /// Runs an action as the platform does: `running`, the arguments decoded from `arguments`

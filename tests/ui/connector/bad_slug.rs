@@ -10,7 +10,7 @@ pub struct EventsConfiguration {
     pub intake: DefaultConnectorConfiguration,
 }
 
-#[connector(name = "Events", slug = "1events")]
+#[connector(name = "Events", slug = "two\twords")]
 pub struct Events;
 
 impl Connector for Events {

@@ -108,3 +108,56 @@ impl Action for Leak {
         )))
     }
 }
+
+#[derive(Deserialize, JsonSchema)]
+pub struct RenderArguments {
+    /// `error`, `debug`, `json`, `url`, `panic` or `log`
+    pub form: String,
+}
+
+/// Renders the API key in one form (an error, `{:?}`, JSON, a URL, a panic, a log): the
+/// runtime must scrub each
+#[action]
+pub struct Render;
+
+impl Action for Render {
+    type Module = ConformanceModule;
+    type Arguments = RenderArguments;
+    type Results = ();
+
+    async fn run(
+        &self,
+        ctx: &ActionContext<Self>,
+        arguments: RenderArguments,
+    ) -> Result<(), ActionError> {
+        let key = ctx.module().api_key.expose();
+        match arguments.form.as_str() {
+            "error" => Err(ActionError::new(format!("refused with {key}"))),
+            "debug" => Err(ActionError::new(format!("refused with {key:?}"))),
+            "json" => {
+                let json = serde_json::json!({ "key": key });
+                tracing::info!(body = %json, "sending {json}");
+                Err(ActionError::new(format!("refused: {json}")))
+            }
+            "url" => {
+                // nothing listens on the discard port: the request fails, its error names the URL
+                let failed = ctx
+                    .http()
+                    .get(format!("http://127.0.0.1:9/{key}?key={key}"))
+                    .send()
+                    .await
+                    .map_err(ActionError::from)?;
+                Err(ActionError::new(format!(
+                    "unexpected answer {}",
+                    failed.status()
+                )))
+            }
+            "panic" => panic!("cannot go on with {key:?} ({key})"),
+            _ => {
+                ctx.log(Level::Warning, format!("the key is {key}"));
+                tracing::warn!(key = ?key, "the key again");
+                Ok(())
+            }
+        }
+    }
+}

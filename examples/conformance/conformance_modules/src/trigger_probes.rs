@@ -98,3 +98,36 @@ impl Trigger for Failing {
         Err(TriggerError::new("the feed is down"))
     }
 }
+
+#[derive(Deserialize, JsonSchema)]
+pub struct TalkConfiguration {
+    /// Distinct lines to log
+    pub lines: u32,
+}
+
+/// Logs `lines` distinct lines as fast as it can, says how long it took, then waits
+#[trigger]
+pub struct Talk;
+
+impl Trigger for Talk {
+    type Module = ConformanceModule;
+    type Configuration = TalkConfiguration;
+    type Results = NoEvent;
+
+    async fn run(&self, ctx: &TriggerContext<Self>) -> Result<(), TriggerError> {
+        let started = std::time::Instant::now();
+        for n in 0..ctx.configuration().lines {
+            tracing::info!("distinct line {n}");
+        }
+        ctx.log(
+            Level::Error,
+            format!(
+                "logged {} lines in {} ms",
+                ctx.configuration().lines,
+                started.elapsed().as_millis()
+            ),
+        );
+        ctx.stopped().await;
+        Ok(())
+    }
+}

@@ -1,0 +1,21 @@
+use sekoia_runtime::prelude::*;
+
+#[module(name = "Test", slug = "test", uuid = "5f2b0b2e-6c6a-4b43-9b7e-0c1d2e3f4a5b", categories = ["Generic"])]
+#[derive(Deserialize, JsonSchema)]
+pub struct TestModule {}
+
+// the legacy trigger manifest of a connector has results; and its file is a trigger's
+#[connector(name = "Events", twin(file = "connector_events_trigger.json"))]
+pub struct Events;
+
+impl Connector for Events {
+    type Module = TestModule;
+    type Configuration = DefaultConnectorConfiguration;
+
+    async fn run(&self, ctx: &ConnectorContext<Self>) -> Result<(), ConnectorError> {
+        ctx.stopped().await;
+        Ok(())
+    }
+}
+
+fn main() {}
