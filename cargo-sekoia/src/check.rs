@@ -63,7 +63,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     }
     println!("{}", report::found(selection.modules.len()));
     let mut modules: Vec<Module> = selection.modules.into_iter().map(Module::new).collect();
-    if binary.is_none() {
+    // Sekoia's checker reads the files as committed; it builds nothing
+    if binary.is_none() && !args.as_sekoia {
         for module in modules.iter_mut().filter(|m| m.language == Language::Rust) {
             registrations::build_first(module);
         }
