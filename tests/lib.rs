@@ -1,6 +1,7 @@
 //! Shared helpers of the integration tests: where the repository, the conformance data and the
 //! example binaries are.
 
+pub mod docker_build;
 pub mod dockerfile;
 
 use std::path::{Path, PathBuf};

@@ -46,6 +46,8 @@ fn import_and_compare(module: &str, work: &Path) -> Vec<String> {
         .arg("--out")
         .arg(&out)
         .arg("--no-lock")
+        // the modules are checked side by side, sharing one build of the sekoia-rs crates
+        .arg("--path-dependencies")
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&import.stdout);
@@ -184,4 +186,15 @@ fn the_rust_is_what_a_person_would_write() {
         !request.contains("raw ="),
         "no escape hatch in HTTP:\n{request}"
     );
+    // as `cargo sekoia new` makes it: a repository that builds alone
+    let cargo_toml = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(
+        cargo_toml.contains("[patch.crates-io]")
+            && cargo_toml.contains("sekoia-runtime = { path = \"vendor/sekoia-runtime\" }"),
+        "{cargo_toml}"
+    );
+    let components = std::fs::read_to_string(out.join("http_modules/Cargo.toml")).unwrap();
+    assert!(!components.contains("path = \"/"), "{components}");
+    assert!(out.join("vendor/sekoia-runtime/Cargo.toml").is_file());
+    assert!(out.join(".dockerignore").is_file());
 }

@@ -13,7 +13,7 @@ use crate::console::Console;
 use crate::intake::{Batch, EventIds, parse_batch};
 use crate::recording::{RecordedRequest, Recorder};
 use crate::script::{Reply, ReplyAction, Scripts};
-use crate::{callback, logs, pages};
+use crate::{callback, logs, pages, playbook};
 
 /// The paths the platform serves, with their methods.
 pub(crate) const ENDPOINTS: [(&str, &[&str]); 4] = [
@@ -30,6 +30,7 @@ pub(crate) struct Options {
     pub(crate) intake_keys: Option<HashSet<String>>,
     pub(crate) token: Option<String>,
     pub(crate) max_batch_bytes: usize,
+    pub(crate) playbook_api_key: Option<String>,
     /// The web console's title, when it is served.
     pub(crate) console: Option<String>,
 }
@@ -42,6 +43,7 @@ pub(crate) struct Platform {
     pub(crate) console: Option<Console>,
     secrets: Mutex<Value>,
     event_ids: EventIds,
+    pub(crate) playbook: playbook::Catalogue,
 }
 
 /// A request whose body has been read.
@@ -79,6 +81,7 @@ impl Platform {
             scripts: Scripts::new(),
             secrets: Mutex::new(secrets),
             event_ids: EventIds::new(),
+            playbook: playbook::Catalogue::default(),
         }
     }
 
@@ -173,6 +176,23 @@ impl Platform {
                 .find(|(name, _)| name == "authorization")
                 .map(|(_, value)| value.as_str());
             return pages::answer(&request.method, &request.path, authorization);
+        }
+        if playbook::is_playbook(&request.path) {
+            let authorization = request
+                .headers
+                .iter()
+                .find(|(name, _)| name == "authorization")
+                .map(|(_, value)| value.as_str());
+            return self.playbook.answer(
+                &request.method,
+                &request.path,
+                authorization,
+                self.options.playbook_api_key.as_deref(),
+                parsed
+                    .value
+                    .as_ref()
+                    .filter(|_| parsed.json_error.is_none()),
+            );
         }
         let Some((path, methods)) = ENDPOINTS.iter().find(|(path, _)| *path == request.path) else {
             let known: Vec<&str> = ENDPOINTS.iter().map(|(path, _)| *path).collect();
