@@ -4,9 +4,16 @@ use sekoia_tests::{dockerfile, example};
 
 #[test]
 fn example_dockerfiles_have_the_shape_sekoia_needs() {
-    for module in ["testhttp", "sample", "conformance", "cyberark"] {
+    for (module, binary) in [
+        ("testhttp", "testhttp"),
+        ("sample", "sample"),
+        ("conformance", "conformance"),
+        ("cyberark", "cyberark"),
+        ("http", "http-module"),
+        ("rss", "rss-module"),
+    ] {
         let text = std::fs::read_to_string(example(module).join("Dockerfile")).unwrap();
-        let problems = dockerfile::problems(&text, module);
+        let problems = dockerfile::problems(&text, binary);
         assert!(
             problems.is_empty(),
             "examples/{module}/Dockerfile: {problems:#?}"

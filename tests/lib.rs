@@ -1,6 +1,7 @@
 //! Shared helpers of the integration tests: where the repository, the conformance data and the
 //! example binaries are.
 
+pub mod docker_build;
 pub mod dockerfile;
 
 use std::path::{Path, PathBuf};
@@ -36,6 +37,25 @@ pub fn read_json(path: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
+}
+
+/// Equal as parsed JSON: numbers by value (`30` and `30.0`, as Python compares them), booleans
+/// never equal to numbers, key order ignored. How a manifest written by sekoia-rs is compared
+/// with a hand-written one of Sekoia's catalogue.
+pub fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+        }
+        _ => a == b,
+    }
 }
 
 /// The example module binaries, built once per test process (`cargo build` of the example

@@ -1,7 +1,7 @@
 //! The manifests `cargo build` writes for the examples: conformance with the Python SDK's output,
 //! with the tutorial's module, and byte format.
 
-use sekoia_tests::{example, golden, read_json};
+use sekoia_tests::{example, golden, read_json, repo_root, same_json};
 use serde_json::Value;
 
 /// The component manifests of a module root, by file name.
@@ -80,6 +80,33 @@ fn assert_same_schema(ours: &Value, seed: &Value, what: &str) {
             );
         }
     }
+}
+
+/// Every manifest `cargo build` wrote in `examples/<example>` is the catalogue's, as parsed
+/// JSON, and there is no other (`tests/data/catalogue/`, whose README says where they come
+/// from).
+fn assert_is_the_catalogues(example_dir: &str, module: &str) {
+    let ours = example(example_dir);
+    let theirs = repo_root().join("tests/data/catalogue").join(module);
+    let files = json_files(&theirs);
+    assert_eq!(json_files(&ours), files, "examples/{example_dir}");
+    for file in files {
+        let (written, original) = (read_json(&ours.join(&file)), read_json(&theirs.join(&file)));
+        assert!(
+            same_json(&written, &original),
+            "examples/{example_dir}/{file} differs from the catalogue's:\nwritten  {written}\noriginal {original}"
+        );
+    }
+}
+
+#[test]
+fn the_http_example_writes_the_catalogues_manifests() {
+    assert_is_the_catalogues("http", "HTTP");
+}
+
+#[test]
+fn the_rss_example_writes_the_catalogues_manifests() {
+    assert_is_the_catalogues("rss", "RSS");
 }
 
 #[test]
@@ -166,12 +193,9 @@ fn component_uuids_are_uuid5_of_the_module_uuid_and_name() {
 
 #[test]
 fn python_json_dumps_bytes_are_reproduced() {
-    let input =
-        std::fs::read_to_string(sekoia_tests::repo_root().join("tests/data/pyjson_input.json"))
-            .unwrap();
+    let input = std::fs::read_to_string(repo_root().join("tests/data/pyjson_input.json")).unwrap();
     let expected =
-        std::fs::read_to_string(sekoia_tests::repo_root().join("tests/data/pyjson_expected.json"))
-            .unwrap();
+        std::fs::read_to_string(repo_root().join("tests/data/pyjson_expected.json")).unwrap();
     let value: Value = serde_json::from_str(&input).unwrap();
     assert_eq!(sekoia_manifest::pyjson::dumps(&value), expected);
 }
@@ -180,7 +204,7 @@ fn python_json_dumps_bytes_are_reproduced() {
 /// writes for it (python3 is the oracle).
 #[test]
 fn committed_manifests_are_python_formatted() {
-    for module in ["sample", "testhttp", "conformance"] {
+    for module in ["sample", "testhttp", "conformance", "http", "rss"] {
         let dir = example(module);
         for file in json_files(&dir) {
             let path = dir.join(&file);

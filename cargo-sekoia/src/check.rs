@@ -10,7 +10,7 @@
 mod build;
 mod changelog;
 mod component;
-mod discover;
+pub mod discover;
 mod format;
 mod logo;
 mod manifest;
@@ -58,8 +58,17 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let selection = discover::select(&args.paths)?;
+    for dir in &selection.modules {
+        inside_a_module(dir)?;
+    }
     println!("{}", report::found(selection.modules.len()));
     let mut modules: Vec<Module> = selection.modules.into_iter().map(Module::new).collect();
+    // Sekoia's checker reads the files as committed; it builds nothing
+    if binary.is_none() && !args.as_sekoia {
+        for module in modules.iter_mut().filter(|m| m.language == Language::Rust) {
+            registrations::build_first(module);
+        }
+    }
     for module in &mut modules {
         if args.as_sekoia {
             check_as_sekoia(module);
@@ -81,6 +90,37 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// A directory without manifest.json inside a module (its components crate, its `src/`): the
+/// module is the directory above, say so rather than report its files as missing.
+fn inside_a_module(dir: &std::path::Path) -> anyhow::Result<()> {
+    if dir.join("manifest.json").is_file() {
+        return Ok(());
+    }
+    if let Some(module) = dir
+        .ancestors()
+        .skip(1)
+        .find(|a| a.join("manifest.json").is_file() && a.join("Cargo.toml").is_file())
+    {
+        let relative = pathdiff(module, dir);
+        anyhow::bail!(
+            "{} is inside the module {}, which is what Sekoia checks: run `cargo sekoia check {relative}` (or `cargo sekoia check` in {})",
+            dir.display(),
+            module.display(),
+            module.display()
+        );
+    }
+    Ok(())
+}
+
+/// `..` as many times as `dir` is below `module`.
+fn pathdiff(module: &std::path::Path, dir: &std::path::Path) -> String {
+    let depth = dir
+        .strip_prefix(module)
+        .map(|rest| rest.components().count())
+        .unwrap_or(1);
+    vec![".."; depth.max(1)].join("/")
 }
 
 /// The rules Sekoia's checker applies to one module: the CHANGELOG, the manifest and the logo of

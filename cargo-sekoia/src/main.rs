@@ -12,11 +12,16 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod cargo;
 mod check;
+mod doc;
 mod import;
 mod new;
 mod output;
 mod run;
+mod sync;
+mod update;
+mod vendor;
 
 /// Cargo calls `cargo-sekoia sekoia <args>`; `cargo-sekoia <args>` works too.
 #[derive(Parser)]
@@ -42,6 +47,15 @@ enum Command {
     Import(import::ImportArgs),
     /// Build a module and run one of its components against the platform emulator
     Run(run::RunArgs),
+    /// Write the modules' pages of the Sekoia documentation (page, logo, set-up assets, menus)
+    Doc(doc::DocArgs),
+    /// Bump the sekoia-rs dependency and the module version, with its CHANGELOG entry
+    Update(update::UpdateArgs),
+    /// Publish modules and their components to the Playbook API (PLAYBOOK_API_KEY)
+    Sync(sync::SyncArgs),
+    /// Refresh the module's copy of the sekoia-rs crates it uses (vendor/), or switch to the
+    /// published ones
+    Vendor(vendor::VendorArgs),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +69,10 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Import(args) => import::run(args),
         Command::Run(args) => run::run(args),
+        Command::Vendor(args) => vendor::run(args),
+        Command::Doc(args) => doc::run(args),
+        Command::Sync(args) => sync::run(args),
+        Command::Update(args) => update::run(args),
     };
     match outcome {
         Ok(code) => code,

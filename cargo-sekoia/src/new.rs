@@ -8,6 +8,7 @@ use std::process::{Command, ExitCode};
 use anyhow::{Context, bail};
 
 use crate::output;
+use crate::vendor::{self, Checkout};
 
 use sekoia_manifest::CATEGORIES;
 
@@ -28,8 +29,9 @@ pub struct NewArgs {
     /// Write into a directory that is not empty
     #[arg(long)]
     pub force: bool,
-    /// Depend on a local sekoia-rs checkout (default: the one this cargo-sekoia was built from,
-    /// when it is still there; else the crates.io releases)
+    /// Copy the sekoia-rs crates the module uses from this checkout into its vendor/ (default:
+    /// the checkout this cargo-sekoia was built from, when it is still there; else the module
+    /// uses the crates.io releases)
     #[arg(long, value_name = "DIR")]
     pub sekoia_path: Option<PathBuf>,
 }
@@ -53,7 +55,9 @@ impl Names {
         if name.contains(['"', '\\']) || name.chars().any(char::is_control) {
             bail!("the module name {name:?} contains quotes, backslashes or control characters");
         }
-        let slug: String = name
+        // "Acmé Cloud" -> "acme-cloud": letters with accents or from other scripts are
+        // transliterated first, as python-slugify does
+        let slug: String = deunicode::deunicode(name)
             .to_lowercase()
             .chars()
             .map(|c| {
@@ -76,7 +80,7 @@ impl Names {
         }
         let package = slug.replace('.', "_");
         let components = format!("{}_modules", package.replace('-', "_"));
-        let module_type = name
+        let module_type = deunicode::deunicode(name)
             .split(|c: char| !c.is_ascii_alphanumeric())
             .filter(|w| !w.is_empty())
             .map(|w| {
@@ -135,8 +139,16 @@ pub fn run(args: NewArgs) -> anyhow::Result<ExitCode> {
         None => ask("Description", Some(&format!("The {} module", name.trim())))?,
     };
     let names = Names::new(&name, &description)?;
-    let dependencies = Dependencies::locate(args.sekoia_path.as_deref())?;
-    let files = render(&names, &args.category, &dependencies);
+    let checkout = Checkout::locate(args.sekoia_path.as_deref())?;
+    if let Some(checkout) = &checkout {
+        warn_inside_checkout(&args.dir, &checkout.root);
+    }
+    let version = checkout
+        .as_ref()
+        .and_then(|c| c.version("sekoia-runtime"))
+        .unwrap_or(env!("CARGO_PKG_VERSION"))
+        .to_owned();
+    let files = render(&names, &args.category, &version);
     for (relative, contents) in &files {
         let path = args.dir.join(relative);
         if let Some(parent) = path.parent() {
@@ -155,12 +167,45 @@ pub fn run(args: NewArgs) -> anyhow::Result<ExitCode> {
             args.dir.display()
         ),
     );
-    lock(&args.dir, dependencies.checkout.as_deref());
+    if let Some(checkout) = &checkout {
+        let vendored = vendor::vendor(&args.dir, checkout)?;
+        output::status(
+            "Vendored",
+            &format!(
+                "{} into {}/vendor (crates.io does not have them yet)",
+                vendored.join(", "),
+                args.dir.display()
+            ),
+        );
+    }
+    lock(&args.dir, checkout.as_ref().map(|c| c.root.as_path()));
     println!(
-        "\nNext:\n  cd {}\n  cargo build          # builds it and writes manifest.json, action_hello.json\n  cargo test           # unit tests and the binary against the platform emulator\n  cargo sekoia check   # Sekoia's module rules\n  cargo sekoia run . Hello --arguments '{{\"name\": \"Ada\"}}'",
-        args.dir.display()
+        "\nNext:\n  cd {}\n  cargo build          # builds it and writes manifest.json, action_hello.json\n  cargo test           # unit tests and the binary against the platform emulator\n  cargo sekoia check   # Sekoia's module rules\n  cargo sekoia run . Hello --arguments '{{\"name\": \"Ada\"}}'\n  cargo add -p {} <crate>   # a dependency of the components (at the root, cargo add asks which package)",
+        args.dir.display(),
+        names.components
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// A module made inside the sekoia-rs checkout would be committed with it: say so.
+fn warn_inside_checkout(dir: &Path, checkout: &Path) {
+    let Ok(cwd) = std::env::current_dir() else {
+        return;
+    };
+    let dir = cwd.join(dir);
+    // the directory may not exist yet: compare its nearest existing ancestor
+    let existing = dir
+        .ancestors()
+        .find_map(|a| a.canonicalize().ok())
+        .unwrap_or(dir);
+    if existing.starts_with(checkout) {
+        output::warning(&format!(
+            "{} is inside the sekoia-rs checkout {}: the module is a repository of its own \
+             (Sekoia imports it from its own Git repository); create it elsewhere, e.g. `cargo sekoia new ../<dir>`",
+            existing.display(),
+            checkout.display()
+        ));
+    }
 }
 
 /// Asks on the terminal; refuses when standard input is not one.
@@ -188,57 +233,6 @@ fn ask(question: &str, default: Option<&str>) -> anyhow::Result<String> {
     })
 }
 
-/// How a new module depends on sekoia-rs (the values of its Cargo.toml dependencies).
-pub(crate) struct Dependencies {
-    /// The local sekoia-rs checkout depended on, if any.
-    pub(crate) checkout: Option<PathBuf>,
-    pub(crate) runtime: String,
-    pub(crate) build: String,
-    pub(crate) emulator: String,
-}
-
-impl Dependencies {
-    pub(crate) fn locate(explicit: Option<&Path>) -> anyhow::Result<Dependencies> {
-        let checkout = match explicit {
-            Some(path) => {
-                let path = path
-                    .canonicalize()
-                    .with_context(|| format!("--sekoia-path {}", path.display()))?;
-                if !path.join("sekoia-runtime/Cargo.toml").exists() {
-                    bail!(
-                        "--sekoia-path {}: no sekoia-runtime/Cargo.toml there",
-                        path.display()
-                    );
-                }
-                Some(path)
-            }
-            None => Path::new(env!("CARGO_MANIFEST_DIR"))
-                .parent()
-                .filter(|p| p.join("sekoia-runtime/Cargo.toml").exists())
-                .map(Path::to_owned),
-        };
-        let version = env!("CARGO_PKG_VERSION");
-        Ok(match checkout {
-            Some(root) => {
-                let path =
-                    |dir: &str| format!("{{ path = {:?} }}", root.join(dir).display().to_string());
-                Dependencies {
-                    runtime: path("sekoia-runtime"),
-                    build: path("build-support"),
-                    emulator: path("sekoia-emulator"),
-                    checkout: Some(root),
-                }
-            }
-            None => Dependencies {
-                checkout: None,
-                runtime: format!("\"{version}\""),
-                build: format!("\"{version}\""),
-                emulator: format!("\"{version}\""),
-            },
-        })
-    }
-}
-
 /// A file of the module template, `templates/module/<path>`.
 #[macro_export]
 macro_rules! template {
@@ -251,7 +245,7 @@ macro_rules! template {
     };
 }
 
-fn render(names: &Names, category: &str, dependencies: &Dependencies) -> Vec<(PathBuf, String)> {
+fn render(names: &Names, category: &str, version: &str) -> Vec<(PathBuf, String)> {
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
     let uuid = uuid::Uuid::new_v4().to_string();
     let initials: String = names
@@ -281,9 +275,7 @@ fn render(names: &Names, category: &str, dependencies: &Dependencies) -> Vec<(Pa
         ("uuid", uuid),
         ("today", today),
         ("initials", initials),
-        ("sekoia_runtime", dependencies.runtime.clone()),
-        ("sekoia_build", dependencies.build.clone()),
-        ("sekoia_emulator", dependencies.emulator.clone()),
+        ("sekoia_version", version.to_owned()),
     ];
     let fill = |template: &str| {
         let mut text = template.to_owned();
@@ -323,6 +315,10 @@ fn render(names: &Names, category: &str, dependencies: &Dependencies) -> Vec<(Pa
         (
             PathBuf::from(".gitignore"),
             fill(template!("gitignore.tmpl")),
+        ),
+        (
+            PathBuf::from(".dockerignore"),
+            fill(template!("dockerignore.tmpl")),
         ),
         (
             components.join("Cargo.toml"),
@@ -373,6 +369,10 @@ mod tests {
         assert_eq!(names.module_type, "TestHTTPModule");
         assert_eq!(names.description, "The Test HTTP module");
         assert_eq!(Names::new("ipinfo.io", "d").unwrap().package, "ipinfo_io");
+        let accented = Names::new("Acmé Cloud", "").unwrap();
+        assert_eq!(accented.slug, "acme-cloud");
+        assert_eq!(accented.components, "acme_cloud_modules");
+        assert_eq!(accented.module_type, "AcmeCloudModule");
         let error = Names::new("42 things", "").err().unwrap().to_string();
         assert!(error.contains("cannot make a slug"), "{error}");
         assert!(Names::new("  ", "").is_err());

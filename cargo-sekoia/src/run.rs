@@ -41,16 +41,18 @@ In the JSON values, `{emulator}` stands for the emulator's URL. The emulator ser
 {emulator}/pages/hello (text), /pages/json, /pages/entries and /pages/events (needs a bearer \
 token; use base_url={emulator}/pages).
 
-Example:
-  cargo sekoia run examples/testhttp Request \\
+Examples, in a module directory (`.`):
+  cargo sekoia run . Hello --arguments '{\"name\": \"Ada\"}'        (the action of a new module)
+  cargo sekoia run . Request \\
     --arguments '{\"url\": \"{emulator}/pages/hello\", \"method\": \"get\"}' \\
-    --module-configuration '{\"api_key\": \"k\", \"base_url\": \"{emulator}/pages\"}'")]
+    --module-configuration '{\"api_key\": \"k\", \"base_url\": \"{emulator}/pages\"}'
+                                                           (the tutorial's TestHTTP action)")]
 pub struct RunArgs {
     /// The module's directory: its root package, with build.rs and the manifests
     module_dir: PathBuf,
 
     /// The component to run: its `docker_parameters` (e.g. `Request`)
-    docker_parameters: String,
+    docker_parameters: Option<String>,
 
     /// The action's arguments: a JSON object, or @FILE to read it from a file
     #[arg(long, value_name = "JSON|@FILE")]
@@ -92,6 +94,27 @@ pub struct RunArgs {
     ui: bool,
 }
 
+/// One argument only: either the module directory was forgotten (`cargo sekoia run Request`)
+/// or the component.
+fn missing_component(given: &std::path::Path) -> anyhow::Error {
+    if !given.is_dir() {
+        let name = given.display();
+        return anyhow::anyhow!(
+            "`{name}` is not a module directory: the module directory comes first, then the \
+             component's docker_parameters: `cargo sekoia run <MODULE_DIR> {name}` (in the \
+             module directory: `cargo sekoia run . {name}`)"
+        );
+    }
+    let known = manifests::Manifests::read(given)
+        .ok()
+        .map(|m| format!("; its components:\n{}", m.known()))
+        .unwrap_or_default();
+    anyhow::anyhow!(
+        "which component of {}? give its docker_parameters after the module directory{known}",
+        given.display()
+    )
+}
+
 fn parse_seconds(text: &str) -> Result<Duration, String> {
     let seconds: f64 = text
         .parse()
@@ -115,9 +138,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         args.module_configuration.as_deref(),
     )?;
 
+    let Some(docker_parameters) = args.docker_parameters.as_deref() else {
+        return Err(missing_component(&args.module_dir));
+    };
     let built = build::build(&args.module_dir, args.release)?;
     let manifests = manifests::Manifests::read(&args.module_dir)?;
-    let component = manifests.component(&args.docker_parameters)?;
+    let component = manifests.component(docker_parameters)?;
     warn_unused_flags(&args, component);
 
     let mut builder = Emulator::builder().vendor_events(args.vendor_events.unwrap_or(0));

@@ -147,7 +147,9 @@ fn manifest_slug_missing() {
 fn manifest_unreadable() {
     fails(
         "manifest_unreadable",
-        &["manifest_unreadable:manifest.json:manifest.json is not readable"],
+        &[
+            "manifest_unreadable:manifest.json:manifest.json is not readable: EOF while parsing a value at line 3 column 0",
+        ],
     );
 }
 
@@ -687,8 +689,7 @@ fn a_component_json_out_of_date_is_rewritten_by_the_build_and_reported() {
             .output()
             .unwrap()
     };
-    // the first check builds the module, which writes its JSON files
-    check();
+    // one check is enough: it builds the module first, which writes its JSON files
     let passed = check();
     assert_eq!(
         String::from_utf8_lossy(&passed.stdout),
@@ -723,6 +724,60 @@ fn a_component_json_out_of_date_is_rewritten_by_the_build_and_reported() {
         "the build wrote the current file back"
     );
     assert_eq!(check().status.code(), Some(0));
+
+    // a version bumped in Cargo.toml: one check says what the CHANGELOG lacks
+    let cargo_toml = module.join("Cargo.toml");
+    let text = std::fs::read_to_string(&cargo_toml).unwrap();
+    std::fs::write(
+        &cargo_toml,
+        text.replacen("version = \"0.1.0\"", "version = \"0.2.0\"", 1),
+    )
+    .unwrap();
+    let bumped = check();
+    let today = chrono_free_today();
+    assert_eq!(
+        String::from_utf8_lossy(&bumped.stdout),
+        report(
+            1,
+            &[
+                "acme:manifest.json:`cargo build` rewrote this file: the checked version was out of date, commit the new one",
+                &format!(
+                    "acme:manifest.json:`version` '0.2.0' is not the newest version of CHANGELOG.md, '0.1.0': add `## {today} - 0.2.0` under `## Unreleased` in CHANGELOG.md, with what changed (`cargo sekoia update` bumps both)"
+                ),
+            ]
+        ),
+        "{}",
+        String::from_utf8_lossy(&bumped.stderr)
+    );
+}
+
+/// Today's date as the CHANGELOG of a new module has it (its first entry).
+fn chrono_free_today() -> String {
+    let output = Command::new("date")
+        .args(["-u", "+%Y-%m-%d"])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+#[test]
+fn a_check_inside_the_components_crate_points_at_the_module() {
+    let components = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .join("examples/testhttp/testhttp_modules");
+    let out = Command::new(env!("CARGO_BIN_EXE_cargo-sekoia"))
+        .args(["sekoia", "check"])
+        .current_dir(&components)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "no report of missing files");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("is inside the module") && stderr.contains("run `cargo sekoia check ..`"),
+        "{stderr}"
+    );
 }
 
 // --- `--as-sekoia`: what Sekoia's own checker says

@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use sekoia_tests::same_json as same;
 use serde_json::Value;
 
 fn fixtures() -> PathBuf {
@@ -18,21 +19,6 @@ fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
-}
-
-/// Equal as parsed JSON: numbers by value (`30` and `30.0`, as Python compares them), booleans
-/// never equal to numbers, key order ignored.
-fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
-        }
-        _ => a == b,
-    }
 }
 
 fn json_files(dir: &Path) -> Vec<String> {
@@ -60,6 +46,8 @@ fn import_and_compare(module: &str, work: &Path) -> Vec<String> {
         .arg("--out")
         .arg(&out)
         .arg("--no-lock")
+        // the modules are checked side by side, sharing one build of the sekoia-rs crates
+        .arg("--path-dependencies")
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&import.stdout);
@@ -188,4 +176,15 @@ fn the_rust_is_what_a_person_would_write() {
         !request.contains("raw ="),
         "no escape hatch in HTTP:\n{request}"
     );
+    // as `cargo sekoia new` makes it: a repository that builds alone
+    let cargo_toml = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(
+        cargo_toml.contains("[patch.crates-io]")
+            && cargo_toml.contains("sekoia-runtime = { path = \"vendor/sekoia-runtime\" }"),
+        "{cargo_toml}"
+    );
+    let components = std::fs::read_to_string(out.join("http_modules/Cargo.toml")).unwrap();
+    assert!(!components.contains("path = \"/"), "{components}");
+    assert!(out.join("vendor/sekoia-runtime/Cargo.toml").is_file());
+    assert!(out.join(".dockerignore").is_file());
 }

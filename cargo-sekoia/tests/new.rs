@@ -77,9 +77,30 @@ fn a_fresh_module_builds_tests_and_checks() {
         "README.md",
         "tests/module.rs",
         "acme_cloud_modules/src/lib.rs",
+        ".dockerignore",
+        "vendor/README.md",
+        "vendor/sekoia-runtime/Cargo.toml",
+        "vendor/sekoia-manifest/src/lib.rs",
     ] {
         assert!(module.join(file).exists(), "{file} is missing");
     }
+    // nothing points outside the module: versions, patched in from vendor/
+    for manifest in ["Cargo.toml", "acme_cloud_modules/Cargo.toml", "Cargo.lock"] {
+        let text = std::fs::read_to_string(module.join(manifest)).unwrap();
+        assert!(
+            !text.contains(root.to_str().unwrap()),
+            "{manifest} names the checkout:\n{text}"
+        );
+    }
+    let cargo_toml = std::fs::read_to_string(module.join("Cargo.toml")).unwrap();
+    assert!(
+        cargo_toml.contains("sekoia-runtime = \"0.1.0\""),
+        "{cargo_toml}"
+    );
+    assert!(
+        cargo_toml.contains("[patch.crates-io]\nsekoia-build = { path = \"vendor/sekoia-build\" }"),
+        "{cargo_toml}"
+    );
     assert_eq!(
         std::fs::read_to_string(module.join("src/main.rs"))
             .unwrap()

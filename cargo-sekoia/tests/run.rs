@@ -408,6 +408,38 @@ fn a_package_without_manifests_is_not_a_module() {
 }
 
 #[test]
+fn a_misspelt_component_gets_a_suggestion() {
+    let run = cargo_sekoia_run(&[&testhttp(), "Requets"]);
+    assert!(!run.success, "{}", run.report());
+    assert!(
+        run.stderr.contains("did you mean `Request`?"),
+        "{}",
+        run.report()
+    );
+}
+
+#[test]
+fn a_forgotten_module_directory_is_pointed_out() {
+    let run = cargo_sekoia_run(&["Request"]);
+    assert!(!run.success, "{}", run.report());
+    assert!(
+        run.stderr
+            .contains("`Request` is not a module directory: the module directory comes first")
+            && run.stderr.contains("`cargo sekoia run . Request`"),
+        "{}",
+        run.report()
+    );
+    let which = cargo_sekoia_run(&[&testhttp()]);
+    assert!(!which.success);
+    assert!(
+        which.stderr.contains("which component of")
+            && which.stderr.contains("Request (action \"Request URL\")"),
+        "{}",
+        which.report()
+    );
+}
+
+#[test]
 fn a_missing_module_directory_is_named() {
     let run = cargo_sekoia_run(&["/nonexistent/module", "Request"]);
 

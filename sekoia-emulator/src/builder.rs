@@ -41,6 +41,7 @@ impl Default for EmulatorBuilder {
                 intake_keys: None,
                 token: None,
                 max_batch_bytes: DEFAULT_MAX_BATCH_BYTES,
+                playbook_api_key: None,
                 console: None,
             },
             port: 0,
@@ -121,8 +122,20 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Starts the emulator on its own tokio runtime, in a background thread.
+    /// The API key the [Playbook API](crate#the-playbook-api) accepts (`Authorization: Bearer <key>`);
+    /// by default any non-empty one.
     ///
+    /// ```
+    /// use sekoia_emulator::Emulator;
+    ///
+    /// let emulator = Emulator::builder().playbook_api_key("pk-123").start();
+    /// assert!(emulator.playbook_url().ends_with("/v1/symphony"));
+    /// ```
+    pub fn playbook_api_key(mut self, key: impl Into<String>) -> Self {
+        self.options.playbook_api_key = Some(key.into());
+        self
+    }
+
     /// Serves the web console under [`CONSOLE_PATH`](crate::CONSOLE_PATH) (`<url>/ui`), with
     /// this title (the module and component, say): what the platform receives, live, in a
     /// browser. Off by default.
@@ -136,6 +149,8 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Starts the emulator on its own tokio runtime, in a background thread.
+    ///
     /// # Panics
     ///
     /// When it cannot start (no loopback port, no thread): a test cannot go on without it. Use

@@ -14,6 +14,7 @@
 //! | `GET /pages/hello`, `/pages/json`, `/pages/entries`, `/pages/events` | test pages for modules that fetch something, see below |
 //! | `POST /api/v2/asset-management/asset-connector/<uuid>` `{"version", "items"}`, `GET /api/v1/tasks/<id>` | the asset-management API of asset connectors: `200 {"task_id"}`, then `200 {"status": "FINISHED"}` ([`Emulator::assets`]) |
 //! | `/vendor/...` | a scripted third-party API for connectors: tokens, paginated events, CyberArk's audit stream ([`VendorApi`]) |
+//! | `GET`, `POST`, `PATCH` under `/v1/symphony/` | the Playbook API a catalogue is published to, see below |
 //! | anything else | `404` (unknown path) or `405` (wrong method), with a JSON error |
 //!
 //! Bodies are checked against the platform contract (fields and their types, log levels, a
@@ -112,6 +113,26 @@
 //! assert_eq!(emulator.pages_url(), format!("{}/pages", emulator.url()));
 //! ```
 //!
+//! # The Playbook API
+//!
+//! Where a module catalogue is published (`cargo sekoia sync`, the Python SDK's
+//! `synchronize-library`), under [`Emulator::playbook_url`] (`<url>/v1/symphony`, as
+//! `https://api.sekoia.io/v1/symphony`): `GET <kind>s/<uuid>` answers the object or `404`,
+//! `POST <kind>s` stores a new one (`409` if its uuid exists; a component needs the
+//! `module_uuid` of a stored module, else `400`), `PATCH <kind>s/<uuid>` replaces the given
+//! top-level keys, for the kinds `module`, `action`, `trigger` and `connector`. Requests need
+//! `Authorization: Bearer <key>` ([`EmulatorBuilder::playbook_api_key`], any by default).
+//! [`Emulator::playbook_object`] and [`Emulator::set_playbook_object`] read and seed what it
+//! holds.
+//!
+//! ```
+//! use sekoia_emulator::Emulator;
+//! use serde_json::json;
+//!
+//! let emulator = Emulator::start();
+//! emulator.set_playbook_object("module", json!({"uuid": "5894985f", "name": "HTTP"}));
+//! assert_eq!(emulator.playbook_objects("module").len(), 1);
+//! ```
 //! # Web console
 //!
 //! [`EmulatorBuilder::console`] serves a web page at [`Emulator::console_url`] (`<url>/ui`) that
@@ -140,6 +161,7 @@ mod logs;
 mod output;
 mod pages;
 mod platform;
+mod playbook;
 mod recording;
 mod run;
 mod running;
@@ -158,6 +180,7 @@ pub use error::{EmulatorError, RunError};
 pub use intake::DEFAULT_MAX_BATCH_BYTES;
 pub use logs::{LOG_LEVELS, LogEntry};
 pub use pages::{HELLO_TEXT, PAGES, PAGES_PREFIX};
+pub use playbook::PLAYBOOK_PREFIX;
 pub use recording::RecordedRequest;
 pub use run::{DEFAULT_STOP_GRACE, DEFAULT_TIMEOUT, DEFAULT_TOKEN, ModuleRun};
 pub use running::{ModulePorts, RunOutcome, RunningModule};

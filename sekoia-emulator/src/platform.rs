@@ -14,7 +14,7 @@ use crate::intake::{Batch, EventIds, parse_batch};
 use crate::recording::{RecordedRequest, Recorder};
 use crate::script::{Reply, ReplyAction, Scripts};
 use crate::vendor::{self, VendorApi};
-use crate::{callback, logs, pages};
+use crate::{callback, logs, pages, playbook};
 
 /// The paths the platform serves, with their methods.
 pub(crate) const ENDPOINTS: [(&str, &[&str]); 4] = [
@@ -31,6 +31,7 @@ pub(crate) struct Options {
     pub(crate) intake_keys: Option<HashSet<String>>,
     pub(crate) token: Option<String>,
     pub(crate) max_batch_bytes: usize,
+    pub(crate) playbook_api_key: Option<String>,
     /// The web console's title, when it is served.
     pub(crate) console: Option<String>,
 }
@@ -46,6 +47,7 @@ pub(crate) struct Platform {
     secrets: Mutex<Value>,
     node_secrets: Mutex<Option<Value>>,
     event_ids: EventIds,
+    pub(crate) playbook: playbook::Catalogue,
 }
 
 /// A request whose body has been read.
@@ -86,6 +88,7 @@ impl Platform {
             secrets: Mutex::new(secrets),
             node_secrets: Mutex::new(None),
             event_ids: EventIds::new(),
+            playbook: playbook::Catalogue::default(),
         }
     }
 
@@ -207,17 +210,29 @@ impl Platform {
                 .map(|(_, value)| value.as_str());
             return pages::answer(&request.method, &request.path, authorization);
         }
+        let authorization = request
+            .headers
+            .iter()
+            .find(|(name, _)| name == "authorization")
+            .map(|(_, value)| value.as_str());
         if crate::assets::is_asset_api(&request.path) {
-            let authorization = request
-                .headers
-                .iter()
-                .find(|(name, _)| name == "authorization")
-                .map(|(_, value)| value.as_str());
             return self.tasks.answer(
                 &request.method,
                 &request.path,
                 authorization,
                 parsed.value.as_ref(),
+            );
+        }
+        if playbook::is_playbook(&request.path) {
+            return self.playbook.answer(
+                &request.method,
+                &request.path,
+                authorization,
+                self.options.playbook_api_key.as_deref(),
+                parsed
+                    .value
+                    .as_ref()
+                    .filter(|_| parsed.json_error.is_none()),
             );
         }
         let Some((path, methods)) = ENDPOINTS.iter().find(|(path, _)| *path == request.path) else {

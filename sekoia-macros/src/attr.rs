@@ -9,7 +9,7 @@
 //! # Adding an argument
 //!
 //! 1. In `symbol.rs`, a constant for its keyword, added to the key list of each attribute that
-//!    takes it (`MODULE_KEYS`, `COMPONENT_KEYS`): that list is what the "expected one of" hint
+//!    takes it (`MODULE_KEYS`, `ACTION_KEYS`...): that list is what the "expected one of" hint
 //!    and the "did you mean" suggestions offer.
 //! 2. A field in [`ModuleArgs`] or [`ComponentArgs`], initialised with `Attr::none(KEY)`:
 //!    `Attr<LitStr>` for `key = "..."`, `Attr<Vec<LitStr>>` for `key = ["...", ...]`.

@@ -79,16 +79,24 @@ fn closest(key: &str, keys: &[Symbol]) -> Option<Symbol> {
         .map(|(_, k)| k)
 }
 
+/// Edits from `a` to `b`: insertions, deletions, substitutions and swaps of two neighbours
+/// (`nmae` is one edit from `name`).
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    let mut before: Vec<usize> = Vec::new();
     let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
+    for i in 0..a.len() {
         let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        for j in 0..b.len() {
+            let substitution = previous[j] + usize::from(a[i] != b[j]);
+            let mut best = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+            if i > 0 && j > 0 && a[i] == b[j - 1] && a[i - 1] == b[j] {
+                best = best.min(before[j - 1] + 1);
+            }
+            current.push(best);
         }
-        previous = current;
+        before = std::mem::replace(&mut previous, current);
     }
     previous[b.len()]
 }
@@ -96,11 +104,15 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::symbol::{ACTION_KEYS, CATEGORIES, DOCKER_PARAMETERS, MODULE_KEYS, NAME, UUID};
+    use crate::symbol::{
+        ACTION_KEYS, CATEGORIES, DOCKER_PARAMETERS, MODULE_KEYS, NAME, TRIGGER_KEYS, UUID,
+    };
 
     #[test]
     fn misspelt_keys_are_recognised() {
         assert_eq!(closest("nam", MODULE_KEYS), Some(NAME));
+        assert_eq!(closest("nmae", MODULE_KEYS), Some(NAME));
+        assert_eq!(closest("nmae", TRIGGER_KEYS), Some(NAME));
         assert_eq!(closest("catgories", MODULE_KEYS), Some(CATEGORIES));
         assert_eq!(closest("uid", ACTION_KEYS), Some(UUID));
         assert_eq!(

@@ -119,7 +119,8 @@ pub trait Module: Input {}
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is marked `#[action]` but does not implement `Action`",
     label = "missing `impl Action for {Self}`",
-    note = "write `impl Action for {Self} {{ type Module = ...; type Arguments = ...; type Results = ...; async fn run(...) }}`"
+    note = "write `impl Action for {Self} {{ type Module = ...; type Arguments = ...; type Results = ...; async fn run(...) }}`",
+    note = "did you mean `#[trigger]` or `#[connector]`? a struct takes the attribute of the trait it implements"
 )]
 pub trait Action: Sized + Send + Sync + 'static {
     /// The module configuration type (the struct with `#[module]`).
@@ -144,7 +145,8 @@ pub trait Action: Sized + Send + Sync + 'static {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is marked `#[trigger]` but does not implement `Trigger`",
     label = "missing `impl Trigger for {Self}`",
-    note = "write `impl Trigger for {Self} {{ type Module = ...; type Configuration = ...; type Results = ...; async fn run(...) }}`"
+    note = "write `impl Trigger for {Self} {{ type Module = ...; type Configuration = ...; type Results = ...; async fn run(...) }}`",
+    note = "did you mean `#[connector]` or `#[action]`? a struct takes the attribute of the trait it implements"
 )]
 pub trait Trigger: Sized + Send + Sync + 'static {
     /// The module configuration type (the struct with `#[module]`).
@@ -173,7 +175,8 @@ pub trait Trigger: Sized + Send + Sync + 'static {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is marked `#[connector]` but does not implement `Connector`",
     label = "missing `impl Connector for {Self}`",
-    note = "write `impl Connector for {Self} {{ type Module = ...; type Configuration = ...; async fn run(...) }}`"
+    note = "write `impl Connector for {Self} {{ type Module = ...; type Configuration = ...; async fn run(...) }}`",
+    note = "did you mean `#[trigger]` or `#[action]`? a struct takes the attribute of the trait it implements"
 )]
 pub trait Connector: Sized + Send + Sync + 'static {
     /// The module configuration type (the struct with `#[module]`).

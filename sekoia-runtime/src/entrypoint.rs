@@ -375,13 +375,28 @@ async fn serve_probes(session: &Arc<Session>, sources: &Sources) {
 }
 
 fn usage(registry: &Registry, version: &str) -> String {
+    use sekoia_manifest::environment::{
+        CONFIG_ROOT_VAR, DATA_ROOT_VAR, DEFAULT_CONFIG_ROOT, DEFAULT_DATA_ROOT, LOG_FILTER_VAR,
+    };
     let module = registry.module;
     format!(
-        "{} {} ({}): a Sekoia.io module\n\nusage: <binary> <command>, the command being the docker_parameters of a component:\n\n{}",
+        "{} {} ({}): a Sekoia.io module\n\nusage: <binary> <command>, the command being the docker_parameters of a component:\n\n{}\n\
+         \nConfiguration: each value <name> is read from the file {DEFAULT_CONFIG_ROOT}/<name> \
+         ({CONFIG_ROOT_VAR} moves the folder), else from the environment variable <NAME> (JSON, \
+         or base64-encoded JSON):\n\
+         \x20 module_configuration       the module configuration (its secrets come from the platform)\n\
+         \x20 arguments                  an action's arguments\n\
+         \x20 trigger_configuration      a trigger's (or connector's) configuration\n\
+         \x20 connector_configuration    a connector's configuration\n\
+         \x20 token, url_callback        how to reach the platform (url_logs, url_secrets default to siblings)\n\
+         \x20 intake_url                 the intake, when the connector configuration has no intake_server\n\
+         Files exchanged with playbooks: {DEFAULT_DATA_ROOT} ({DATA_ROOT_VAR}). Logs: {LOG_FILTER_VAR} (default info).\n\
+         To run a component on this machine, against the platform emulator: `cargo sekoia run <module dir> <command>`.\n\
+         -V, --version prints the module version.\n",
         module.name,
         version,
         module.slug,
-        registry.listing()
+        registry.listing().to_string().trim_end()
     )
 }
 

@@ -142,7 +142,7 @@ def main():
         out = work / "modules" / module.name.replace(" ", "_")
         if out.exists():
             shutil.rmtree(out)
-        done, _ = run([str(cargo_sekoia), "sekoia", "import", str(module), "--out", str(out), "--no-lock"], REPO, env=env)
+        done, _ = run([str(cargo_sekoia), "sekoia", "import", str(module), "--out", str(out), "--no-lock", "--path-dependencies"], REPO, env=env)
         if done.returncode != 0:
             row["status"] = "import refused: " + first_error(done.stderr)
             for name in ["manifest.json"] + components:

@@ -23,17 +23,39 @@ const FILE: &str = "manifest.json";
 
 /// Checks `manifest.json` and records its uuid, slug and version. `as_sekoia` keeps the bug of
 /// Sekoia's checker: its "`configuration` is not present" tests the version, not the
-/// configuration.
+/// configuration; and its words exactly (without where a broken manifest breaks).
 pub fn check(module: &mut Module, as_sekoia: bool) {
     let path = module.path(FILE);
     if !path.is_file() {
         module.problem(FILE, "manifest.json is missing");
         return;
     }
-    let Ok(Value::Object(manifest)) = format::load(&path) else {
-        module.problem(FILE, "manifest.json is not readable");
-        module.unreadable.push(path);
-        return;
+    let manifest = match format::load(&path) {
+        Ok(Value::Object(manifest)) => manifest,
+        // Sekoia's words, then where and why (serde_json says "at line L column C")
+        Ok(_) if as_sekoia => {
+            module.problem(FILE, "manifest.json is not readable");
+            module.unreadable.push(path);
+            return;
+        }
+        Ok(_) => {
+            module.problem(
+                FILE,
+                "manifest.json is not readable: it is not a JSON object",
+            );
+            module.unreadable.push(path);
+            return;
+        }
+        Err(_) if as_sekoia => {
+            module.problem(FILE, "manifest.json is not readable");
+            module.unreadable.push(path);
+            return;
+        }
+        Err(error) => {
+            module.problem(FILE, format!("manifest.json is not readable: {error}"));
+            module.unreadable.push(path);
+            return;
+        }
     };
 
     let uuid = manifest.get("uuid");

@@ -65,6 +65,9 @@ pub struct Module {
     pub component_uuids: Vec<(String, String)>,
     /// `(file name, docker_parameters)` of each component JSON, in the order checked.
     pub docker_parameters: Vec<(String, String)>,
+    /// A Rust module's binary, built before its files are read (the build writes them), or why
+    /// it could not be.
+    pub built: Option<Result<PathBuf, String>>,
 }
 
 impl Module {
@@ -93,6 +96,7 @@ impl Module {
             changelog_release: None,
             component_uuids: Vec::new(),
             docker_parameters: Vec::new(),
+            built: None,
         }
     }
 

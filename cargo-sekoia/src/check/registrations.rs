@@ -73,18 +73,34 @@ pub fn check(module: &mut Module, binary: Option<&Path>) {
             );
             return;
         }
-        None => match build::build(module) {
-            Ok(binary) => binary,
-            Err(error) => {
-                module.problem("Cargo.toml", error.to_string());
-                return;
+        None => {
+            let built = module.built.take().unwrap_or_else(|| prebuilt(module));
+            match built {
+                Ok(binary) => binary,
+                Err(error) => {
+                    module.problem("Cargo.toml", error);
+                    return;
+                }
             }
-        },
+        }
     };
     match list(&binary, &module.dir) {
         Ok(registrations) => compare(module, &registrations),
         Err(error) => module.problem(ENTRY_POINT, error.to_string()),
     }
+}
+
+/// Builds a Rust module before its files are checked: the build writes its manifests (a
+/// version bumped in Cargo.toml reaches manifest.json), so one run of the check sees them as
+/// they are. The binary is kept for [`check`].
+pub fn build_first(module: &mut Module) {
+    if has_package(&module.path("Cargo.toml")) {
+        module.built = Some(prebuilt(module));
+    }
+}
+
+fn prebuilt(module: &mut Module) -> Result<PathBuf, String> {
+    build::build(module).map_err(|error| error.to_string())
 }
 
 /// Whether a Cargo.toml declares a package (a `[package]` table or `package.` keys).

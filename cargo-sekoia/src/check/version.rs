@@ -20,6 +20,24 @@ pub fn check(module: &mut Module) {
     };
     let message = match release {
         Release::Version(newest) if newest != manifest => {
+            let hint = match (
+                semver::Version::parse(&manifest),
+                semver::Version::parse(&newest),
+            ) {
+                // a Rust module's version was bumped in Cargo.toml: the entry is what is missing
+                (Ok(ours), Ok(theirs)) if module.language == Language::Rust && ours > theirs => {
+                    format!(
+                        "add `## {} - {manifest}` under `## Unreleased` in CHANGELOG.md, with what changed (`cargo sekoia update` bumps both)",
+                        chrono::Utc::now().format("%Y-%m-%d")
+                    )
+                }
+                (Ok(ours), Ok(theirs)) if module.language == Language::Rust && ours < theirs => {
+                    format!(
+                        "set `version = \"{newest}\"` in Cargo.toml (the manifest version is the package version)"
+                    )
+                }
+                _ => hint.to_owned(),
+            };
             format!(
                 "`version` '{manifest}' is not the newest version of CHANGELOG.md, '{newest}': {hint}"
             )

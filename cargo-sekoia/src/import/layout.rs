@@ -5,8 +5,8 @@
 use std::fmt::Write;
 use std::path::PathBuf;
 
+use crate::import::dependencies::Dependencies;
 use crate::import::naming::string_literal;
-use crate::new::Dependencies;
 
 /// The names of the workspace's packages and of the module type.
 pub(crate) struct Names {
@@ -71,6 +71,10 @@ pub(crate) fn files(files: &Files<'_>) -> Vec<(PathBuf, String)> {
         (
             PathBuf::from(".gitignore"),
             crate::template!("gitignore.tmpl").to_owned(),
+        ),
+        (
+            PathBuf::from(".dockerignore"),
+            crate::template!("dockerignore.tmpl").to_owned(),
         ),
         (PathBuf::from("README.md"), files.readme.clone()),
         (components.join("Cargo.toml"), components_toml(files)),

@@ -8,6 +8,7 @@
 mod choose;
 mod component;
 mod convert;
+mod dependencies;
 mod items;
 mod layout;
 mod naming;
@@ -25,11 +26,12 @@ use sekoia_manifest::dialect::Dialect;
 
 use self::component::{ComponentCode, PRELUDE};
 use self::convert::{Converter, Root};
+use self::dependencies::Dependencies;
 use self::items::{Item, Role};
 use self::naming::{Taken, string_literal};
 use self::source::Source;
-use crate::new::Dependencies;
 use crate::output;
+use crate::vendor::{self, Checkout};
 
 /// Arguments of `cargo sekoia import`.
 #[derive(clap::Args)]
@@ -42,10 +44,15 @@ pub struct ImportArgs {
     /// Write into a directory that is not empty
     #[arg(long)]
     pub force: bool,
-    /// Depend on a local sekoia-rs checkout (default: the one this cargo-sekoia was built from,
-    /// when it is still there; else the crates.io releases)
+    /// Copy the sekoia-rs crates the module uses from this checkout into its vendor/ (default:
+    /// the checkout this cargo-sekoia was built from, when it is still there; else the module
+    /// uses the crates.io releases)
     #[arg(long, value_name = "DIR")]
     pub sekoia_path: Option<PathBuf>,
+    /// Depend on the checkout by path instead of a vendored copy: for modules built beside it
+    /// (a whole catalogue measured at once); such a module does not build alone
+    #[arg(long)]
+    pub path_dependencies: bool,
     /// Do not write Cargo.lock (the first `cargo build` does)
     #[arg(long)]
     pub no_lock: bool,
@@ -83,7 +90,11 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
             out.display()
         );
     }
-    let dependencies = Dependencies::locate(args.sekoia_path.as_deref())?;
+    let checkout = Checkout::locate(args.sekoia_path.as_deref())?;
+    if args.path_dependencies && checkout.is_none() {
+        bail!("--path-dependencies needs a sekoia-rs checkout: pass --sekoia-path <checkout>");
+    }
+    let dependencies = Dependencies::of(checkout.as_ref(), args.path_dependencies);
     let imported = import(&source, &dependencies)?;
     for (relative, contents) in &imported.files {
         let path = out.join(relative);
@@ -115,8 +126,19 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
             imported.not_ported.len()
         ),
     );
+    if let Some(checkout) = checkout.as_ref().filter(|_| !args.path_dependencies) {
+        let vendored = vendor::vendor(&out, checkout)?;
+        output::status(
+            "Vendored",
+            &format!(
+                "{} into {}/vendor (crates.io does not have them yet)",
+                vendored.join(", "),
+                out.display()
+            ),
+        );
+    }
     if !args.no_lock {
-        crate::new::lock(&out, dependencies.checkout.as_deref());
+        crate::new::lock(&out, checkout.as_ref().map(|c| c.root.as_path()));
     }
     println!("Not ported yet (each body returns this error until its behaviour is written):");
     for (file, origin) in &imported.not_ported {

@@ -3,13 +3,14 @@
 
 use std::io::{BufRead as _, BufReader, IsTerminal as _};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Deserialize;
 
+use crate::cargo::cargo;
 use crate::output;
 
 /// How often the spinner turns.
@@ -48,35 +49,6 @@ struct Package {
 struct Target {
     name: String,
     kind: Vec<String>,
-}
-
-/// Prefixes of the variables cargo sets for a crate it builds or runs (`cargo run`, `cargo
-/// test`, `cargo sekoia`). They describe this command, not the module: build scripts that
-/// watch them (`ring` watches `CARGO_MANIFEST_DIR`, `CARGO_PKG_NAME`...) would rebuild the
-/// module, and then again at the next run without them.
-const CRATE_VARIABLES: [&str; 8] = [
-    "CARGO_PKG_",
-    "CARGO_MANIFEST_",
-    "CARGO_CRATE_",
-    "CARGO_BIN_",
-    "CARGO_CFG_",
-    "CARGO_PRIMARY_PACKAGE",
-    "CARGO_TARGET_TMPDIR",
-    "CARGO_RUSTC_CURRENT_DIR",
-];
-
-/// `cargo <subcommand>`: `$CARGO` when cargo started us, else `cargo` from the `PATH`, without
-/// the variables of [`CRATE_VARIABLES`] and `OUT_DIR`.
-fn cargo(subcommand: &str) -> Command {
-    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    command.arg(subcommand);
-    for (name, _) in std::env::vars_os() {
-        let Some(text) = name.to_str() else { continue };
-        if text == "OUT_DIR" || CRATE_VARIABLES.iter().any(|p| text.starts_with(p)) {
-            command.env_remove(&name);
-        }
-    }
-    command
 }
 
 /// Builds the root package of `dir` (`cargo build --bin <its binary>`, `--release` when
@@ -293,26 +265,6 @@ mod tests {
         assert!(none.contains("has no binary"), "{none}");
         let several = format!("{:#}", binary_name(&package("m", &["x", "y"])).unwrap_err());
         assert!(several.contains("several binaries (x, y)"), "{several}");
-    }
-
-    #[test]
-    fn nested_cargo_runs_without_the_variables_of_this_crate() {
-        // `cargo test` sets them for this test binary, as `cargo run` does for the command.
-        assert!(std::env::var_os("CARGO_MANIFEST_DIR").is_some());
-        let command = cargo("build");
-        let removed: Vec<_> = command
-            .get_envs()
-            .filter(|(_, value)| value.is_none())
-            .filter_map(|(name, _)| name.to_str())
-            .collect();
-        assert!(removed.contains(&"CARGO_MANIFEST_DIR"), "{removed:?}");
-        assert!(removed.contains(&"CARGO_PKG_NAME"), "{removed:?}");
-        assert!(
-            !removed
-                .iter()
-                .any(|name| *name == "CARGO_HOME" || *name == "PATH")
-        );
-        assert_eq!(command.get_args().collect::<Vec<_>>(), ["build"]);
     }
 
     #[test]

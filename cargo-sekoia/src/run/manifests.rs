@@ -94,6 +94,15 @@ impl Manifests {
         })
     }
 
+    /// The components, one a line: `  <docker_parameters> (<kind> "<name>")`.
+    pub fn known(&self) -> String {
+        self.components
+            .iter()
+            .map(|c| format!("  {} ({} \"{}\")", c.docker_parameters, c.kind, c.name))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     /// The component with these `docker_parameters`; the error lists the known ones.
     pub fn component(&self, docker_parameters: &str) -> anyhow::Result<&Component> {
         if let Some(component) = self
@@ -110,21 +119,32 @@ impl Manifests {
                 self.module_name
             );
         }
-        let known: Vec<String> = self
-            .components
-            .iter()
-            .map(|c| format!("  {} ({} \"{}\")", c.docker_parameters, c.kind, c.name))
-            .collect();
+        let known = self.known();
+        // the same letters in another case, else one edit in three away (`Requets`)
+        let limit = (docker_parameters.chars().count() / 3).max(1);
         let near = self
             .components
             .iter()
             .find(|c| c.docker_parameters.eq_ignore_ascii_case(docker_parameters))
+            .or_else(|| {
+                self.components
+                    .iter()
+                    .map(|c| {
+                        (
+                            strsim::osa_distance(&c.docker_parameters, docker_parameters),
+                            c,
+                        )
+                    })
+                    .filter(|(distance, _)| *distance <= limit)
+                    .min_by_key(|(distance, _)| *distance)
+                    .map(|(_, c)| c)
+            })
             .map(|c| format!("\ndid you mean `{}`?", c.docker_parameters))
             .unwrap_or_default();
         bail!(
             "unknown docker_parameters `{docker_parameters}` for module {}; the known ones are:\n{}{near}",
             self.module_name,
-            known.join("\n")
+            known
         )
     }
 }

@@ -64,7 +64,18 @@ impl Action for Request {
         for (name, value) in arguments.headers.iter().flatten() {
             request = request.header(name, value);
         }
-        let response = request.send().await?;
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(error) => {
+                // Python's `self.log_exception(error)`: the error goes to the action's logs;
+                // then `self.error(...)`: the action finishes with this error message
+                tracing::error!("Failed to request {}: {error}", arguments.url);
+                return Err(ActionError::new(format!(
+                    "Failed to request {}",
+                    arguments.url
+                )));
+            }
+        };
         let status_code = response.status().as_u16();
         let headers = response
             .headers()

@@ -1,0 +1,1 @@
+sekoia_build::main!(http_modules);

@@ -1,0 +1,1 @@
+sekoia_runtime::run!();
