@@ -6,12 +6,11 @@
 mod changelog;
 
 use std::path::{Path, PathBuf};
-use std::process::{ExitCode, Stdio};
+use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
 use toml_edit::{DocumentMut, Item};
 
-use crate::cargo::cargo;
 use crate::check::discover;
 use crate::output;
 use crate::vendor::{self, Checkout, LIBRARY_CRATES};
@@ -202,7 +201,7 @@ fn update_module(
         })?;
         vendor::vendor(module, checkout)?;
     }
-    relock(module)?;
+    vendor::relock(module)?;
     output::status(
         "Updated",
         &format!("{name}: {current} -> {next}, sekoia-rs {sekoia_version}, CHANGELOG entry added"),
@@ -262,24 +261,6 @@ fn print_diff(module: &Path, edit: &Edit) {
             .context_radius(2)
             .header(&format!("a/{relative}"), &format!("b/{relative}"))
     );
-}
-
-/// Cargo.lock after the version changes: the workspace members and the sekoia-rs crates.
-fn relock(module: &Path) -> anyhow::Result<()> {
-    let out = cargo("update")
-        .args(["--workspace", "--quiet"])
-        .current_dir(module)
-        .stdin(Stdio::null())
-        .output()
-        .context("cannot run `cargo update`")?;
-    if !out.status.success() {
-        bail!(
-            "`cargo update` failed in {}:\n{}",
-            module.display(),
-            String::from_utf8_lossy(&out.stderr).trim_end()
-        );
-    }
-    Ok(())
 }
 
 #[cfg(test)]
