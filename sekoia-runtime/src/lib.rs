@@ -138,6 +138,8 @@ pub mod state;
 pub mod ocsf;
 
 pub mod client;
+
+pub mod api;
 mod module_metrics;
 
 mod action;

@@ -186,7 +186,7 @@ impl Request {
         Ok(url)
     }
 
-    fn shown_url(&self) -> String {
+    pub(crate) fn shown_url(&self) -> String {
         match self.full_url() {
             Ok(mut url) => {
                 // the auth's own parameters, as they are sent, with their values hidden

@@ -98,6 +98,11 @@ impl<A: Action> ActionContext<A> {
         self
     }
 
+    /// The arguments as the platform sent them, before they were decoded.
+    pub fn raw_arguments(&self) -> &Value {
+        &self.arguments
+    }
+
     /// Sets the data directory.
     pub fn with_data_dir(mut self, data_dir: impl Into<PathBuf>) -> Self {
         self.data_dir = data_dir.into();

@@ -93,7 +93,8 @@ impl RecordedLog {
 /// `PATCH url_callback {"status": "finished", ...}` carries.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActionReport {
-    /// `results`, when the action succeeded.
+    /// `results`, when the action succeeded with some (`null`, which is not reported, is
+    /// `None`).
     pub results: Option<Value>,
     /// `error`, when it failed (secrets scrubbed).
     pub error: Option<String>,
@@ -108,7 +109,7 @@ pub struct ActionReport {
 impl From<Finished> for ActionReport {
     fn from(finished: Finished) -> ActionReport {
         ActionReport {
-            results: finished.results,
+            results: finished.results.filter(|r| !r.is_null()),
             error: finished.error,
             logs: finished.logs,
             outputs: finished.outputs,
