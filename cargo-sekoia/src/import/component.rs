@@ -9,6 +9,7 @@ use sekoia_manifest::dialect::Dialect;
 use sekoia_manifest::{Kind, component_file_name, uuid5};
 
 use crate::import::convert::{Converter, Root};
+use crate::import::generic_api::ApiClass;
 use crate::import::items::Role;
 use crate::import::naming::string_literal;
 use crate::import::source::{Component, ComponentFile};
@@ -66,12 +67,15 @@ pub(crate) struct Context<'a> {
 }
 
 /// The file of `component`, named `module`, its struct `struct_name`; `origin` is the Python
-/// class it comes from (`<file>:<class>`).
+/// class it comes from (`<file>:<class>`); `api`, what that class declares when it is a
+/// `GenericAPIAction` whose declaration is its whole behaviour (the action is then a
+/// declarative one, with nothing to port).
 pub(crate) fn write(
     component: &Component,
     module: &str,
     struct_name: &str,
     origin: &str,
+    api: Option<&ApiClass>,
     cx: &Context<'_>,
 ) -> ComponentCode {
     let file = &component.file;
@@ -135,6 +139,13 @@ pub(crate) fn write(
     )
     .expect("a String");
     writeln!(text).expect("a String");
+    let api = api.filter(|_| file.kind == Kind::Action);
+    if let Some(api) = api {
+        if api.timeout.is_some() {
+            writeln!(text, "use std::time::Duration;\n").expect("a String");
+        }
+        writeln!(text, "use sekoia_runtime::api::{{ApiAction, ApiRequest}};").expect("a String");
+    }
     writeln!(text, "use sekoia_runtime::prelude::*;").expect("a String");
     writeln!(text).expect("a String");
     writeln!(text, "use crate::{};", cx.module_type).expect("a String");
@@ -170,6 +181,15 @@ pub(crate) fn write(
     let body = format!("Err(Error::new({}))", string_literal(&message));
     let module_type = cx.module_type;
     match (file.kind, file.is_asset()) {
+        (Kind::Action, _) if api.is_some() => {
+            let results = results.as_deref().unwrap_or("()");
+            let request = api.map(api_request).unwrap_or_default();
+            write!(
+                text,
+                "impl ApiAction for {struct_name} {{\n    type Module = {module_type};\n    type Arguments = {arguments};\n    type Results = {results};\n    const REQUEST: ApiRequest = {request};\n}}\n"
+            )
+            .expect("a String");
+        }
         (Kind::Action, _) => {
             let results = results.as_deref().unwrap_or("()");
             write!(
@@ -210,6 +230,42 @@ pub(crate) fn write(
         text,
         escapes: converter.escapes,
     }
+}
+
+/// The `ApiRequest` constant of a declaration: `ApiRequest::get("x/{id}").query(&["q"])`.
+fn api_request(api: &ApiClass) -> String {
+    // the verb is one of get, post, put, patch and delete (see `ApiClass::declarative`)
+    let mut request = format!(
+        "ApiRequest::{}({})",
+        api.verb,
+        string_literal(&api.endpoint)
+    );
+    if !api.query.is_empty() {
+        let names: Vec<String> = api.query.iter().map(|q| string_literal(q)).collect();
+        let one_line = format!("{request}.query(&[{}])", names.join(", "));
+        request = if one_line.len() <= 72 {
+            one_line
+        } else {
+            let mut wrapped = format!("{request}\n        .query(&[\n");
+            for name in &names {
+                writeln!(wrapped, "            {name},").expect("a String");
+            }
+            wrapped.push_str("        ])");
+            wrapped
+        };
+    }
+    if let Some(seconds) = api.timeout {
+        if request.contains('\n') {
+            write!(
+                request,
+                "\n        .timeout(Duration::from_secs({seconds}))"
+            )
+            .expect("a String");
+        } else {
+            write!(request, ".timeout(Duration::from_secs({seconds}))").expect("a String");
+        }
+    }
+    request
 }
 
 fn kind_word(kind: Kind) -> &'static str {

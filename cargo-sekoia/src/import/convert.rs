@@ -121,14 +121,28 @@ impl<'a> Converter<'a> {
         }
     }
 
-    /// A root that is a list: a struct around the `Vec`.
+    /// A root that is a list: a struct around the `Vec`; nothing is left of it when it cannot
+    /// be one (the caller keeps the schema as written).
     fn list_root(&mut self, map: &Map<String, Value>, root: &Root<'_>) -> Result<String, String> {
+        let index = self.items.len();
+        let listed = self.list_root_items(map, root, index);
+        if listed.is_err() {
+            self.items.truncate(index);
+        }
+        listed
+    }
+
+    fn list_root_items(
+        &mut self,
+        map: &Map<String, Value>,
+        root: &Root<'_>,
+        index: usize,
+    ) -> Result<String, String> {
         const KEYS: &[&str] = &["$schema", "type", "title", "description", "items"];
         if let Some(key) = map.keys().find(|k| !KEYS.contains(&k.as_str())) {
             return Err(format!("the keyword `{key}`"));
         }
         let name = self.taken.claim(root.name);
-        let index = self.items.len();
         self.items.push(Item::Newtype(Newtype {
             name: name.clone(),
             role: root.role,

@@ -5,15 +5,17 @@
 //! each component's body says `not ported yet: <python file>:<class>`, and the command lists
 //! them. See `docs/import.md`.
 
+mod api_module;
 mod choose;
 mod component;
 mod convert;
 mod dependencies;
+pub(crate) mod generic_api;
 mod items;
 mod layout;
 mod naming;
-mod python;
-mod source;
+pub(crate) mod python;
+pub(crate) mod source;
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -22,11 +24,13 @@ use std::process::{Command, ExitCode};
 use anyhow::{Context, bail};
 use serde_json::Value;
 
+use sekoia_manifest::Kind;
 use sekoia_manifest::dialect::Dialect;
 
 use self::component::{ComponentCode, PRELUDE};
 use self::convert::{Converter, Root};
 use self::dependencies::Dependencies;
+use self::generic_api::ApiClass;
 use self::items::{Item, Role};
 use self::naming::{Taken, string_literal};
 use self::source::Source;
@@ -63,6 +67,8 @@ struct Imported {
     files: Vec<(PathBuf, String)>,
     /// `(rust file, python origin)` of each body to port.
     not_ported: Vec<(String, String)>,
+    /// How many actions are declarative API actions.
+    declarative: usize,
     /// Where a schema is kept as written, and why.
     escapes: Vec<String>,
 }
@@ -70,6 +76,12 @@ struct Imported {
 /// Runs `cargo sekoia import`.
 pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let source = Source::read(&args.dir)?;
+    write_module(&args, source)
+}
+
+/// Writes the Rust module of `source` where `args` say (`cargo sekoia openapi` gives a source
+/// whose classes it declared itself).
+pub(crate) fn write_module(args: &ImportArgs, source: Source) -> anyhow::Result<ExitCode> {
     let slug = source
         .manifest_str("slug")
         .context("manifest.json has no `slug`")?
@@ -118,12 +130,20 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     }
     format_sources(&out, &imported.files);
     let name = source.manifest_str("name").unwrap_or_default();
+    let verb = match source.python.generated_from() {
+        Some(_) => "Generated",
+        None => "Imported",
+    };
     output::status(
-        "Imported",
+        verb,
         &format!(
-            "{name} into {}: {} components",
+            "{name} into {}: {} components{}",
             out.display(),
-            imported.not_ported.len()
+            source.components.len(),
+            match imported.declarative {
+                0 => String::new(),
+                n => format!(", {n} of them declarative API actions (nothing to port)"),
+            }
         ),
     );
     if let Some(checkout) = checkout.as_ref().filter(|_| !args.path_dependencies) {
@@ -140,7 +160,9 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     if !args.no_lock {
         crate::new::lock(&out, checkout.as_ref().map(|c| c.root.as_path()));
     }
-    println!("Not ported yet (each body returns this error until its behaviour is written):");
+    if !imported.not_ported.is_empty() {
+        println!("Not ported yet (each body returns this error until its behaviour is written):");
+    }
     for (file, origin) in &imported.not_ported {
         println!("  {file}: not ported yet: {origin}");
     }
@@ -180,6 +202,7 @@ fn import(source: &Source, dependencies: &Dependencies) -> anyhow::Result<Import
     let mut imported = Imported {
         files: Vec::new(),
         not_ported: Vec::new(),
+        declarative: 0,
         escapes: Vec::new(),
     };
     let cx = component::Context {
@@ -191,6 +214,7 @@ fn import(source: &Source, dependencies: &Dependencies) -> anyhow::Result<Import
     struct_names.claim(&names.module_type);
     let mut modules = Taken::with(&["lib", "main"]);
     let mut codes: Vec<ComponentCode> = Vec::new();
+    let mut apis = Vec::new();
     for component in &source.components {
         let docker = component.file.str("docker_parameters").unwrap_or_default();
         let class = source.python.class_of(docker);
@@ -210,9 +234,15 @@ fn import(source: &Source, dependencies: &Dependencies) -> anyhow::Result<Import
             }
             None => format!("{}:{docker}", component.file.file_name),
         };
-        let code = component::write(component, &module, &struct_name, &origin, &cx);
+        let api = class
+            .and_then(|class| source.python.api_class(class))
+            .filter(|api| api.declarative() && component.file.kind == Kind::Action);
+        let code = component::write(component, &module, &struct_name, &origin, api.as_ref(), &cx);
         let file = format!("{}/src/{module}.rs", names.components);
-        imported.not_ported.push((file, origin));
+        match api {
+            Some(api) => apis.push(api),
+            None => imported.not_ported.push((file, origin)),
+        }
         imported.escapes.extend(
             code.escapes
                 .iter()
@@ -220,18 +250,20 @@ fn import(source: &Source, dependencies: &Dependencies) -> anyhow::Result<Import
         );
         codes.push(code);
     }
-    let (lib, validator) = lib_rs(
+    imported.declarative = apis.len();
+    let (lib, not_ported) = lib_rs(
         source,
         &names,
         &dialect,
         &configuration,
         &codes,
+        &apis,
         &mut imported.escapes,
     )?;
-    if let Some(validator) = validator {
+    for origin in not_ported {
         imported
             .not_ported
-            .push((format!("{}/src/lib.rs", names.components), validator));
+            .push((format!("{}/src/lib.rs", names.components), origin));
     }
     let commands = source
         .components
@@ -278,16 +310,18 @@ fn roots<'a>(source: &'a Source, configuration: &'a Value) -> Vec<&'a Value> {
     roots
 }
 
-/// The components crate's `lib.rs`: the module configuration, its dialect and its components;
-/// also the origin of the account validator, when the module has one.
+/// The components crate's `lib.rs`: the module configuration, its dialect and its components
+/// (the `impl ApiModule` of the declarative actions `apis`); also what it leaves to port (the
+/// account validator, an authentication it could not read).
 fn lib_rs(
     source: &Source,
     names: &layout::Names,
     dialect: &Dialect,
     configuration: &Value,
     codes: &[ComponentCode],
+    apis: &[ApiClass],
     escapes: &mut Vec<String>,
-) -> anyhow::Result<(String, Option<String>)> {
+) -> anyhow::Result<(String, Vec<String>)> {
     let mut converter = Converter::new(dialect, PRELUDE);
     let module_type = converter.root(&Root {
         schema: configuration,
@@ -357,6 +391,14 @@ fn lib_rs(
     if let Some(doc) = &as_doc {
         module_struct.doc = items::Doc::Lines(vec![doc.clone()]);
     }
+    let api_module = (!apis.is_empty()).then(|| api_module::write(module_struct, apis));
+    if api_module.is_some() {
+        text = text.replacen(
+            "use sekoia_runtime::prelude::*;\n",
+            "use sekoia_runtime::api::ApiModule;\nuse sekoia_runtime::client::Auth;\nuse sekoia_runtime::prelude::*;\n",
+            1,
+        );
+    }
     let module_attribute = {
         let one_line = format!("#[module({})]", module_args.join(", "));
         if one_line.len() <= 100 {
@@ -385,6 +427,11 @@ fn lib_rs(
             text.push_str(&rendered);
         }
     }
+    let mut not_ported = Vec::new();
+    if let Some(api_module) = api_module {
+        text.push_str(&api_module.text);
+        not_ported.extend(api_module.not_ported);
+    }
     let validator = source.manifest.get("supports_validation") == Some(&Value::Bool(true));
     let origin = validator.then(|| {
         let class = source.python.validator.as_deref();
@@ -401,7 +448,8 @@ fn lib_rs(
         )
         .expect("a String");
     }
-    Ok((text, origin))
+    not_ported.extend(origin);
+    Ok((text, not_ported))
 }
 
 /// The `dialect(...)` settings that differ from the default.
@@ -431,9 +479,28 @@ fn dialect_settings(dialect: &Dialect) -> Vec<String> {
 
 fn readme(name: &str, description: &str, source: &Source, imported: &Imported) -> String {
     let mut text = format!(
-        "# {name}\n\n{description}\n\nA [Sekoia.io](https://www.sekoia.io) automation module in Rust with sekoia-rs, imported from\nits Python implementation (`{}`) by `cargo sekoia import`. `cargo build` writes its manifests,\nthe same as the Python module's.\n\n## Left to port\n\nEach component's body returns the error `not ported yet: <python file>:<class>` until its\nbehaviour is written in Rust:\n\n",
-        source.dir_name
+        "# {name}\n\n{description}\n\nA [Sekoia.io](https://www.sekoia.io) automation module in Rust with sekoia-rs, {}.\n",
+        match source.python.generated_from() {
+            Some(document) => format!(
+                "generated from the OpenAPI\ndocument `{document}` by `cargo sekoia openapi`: `cargo build` writes its manifests"
+            ),
+            None => format!(
+                "imported from\nits Python implementation (`{}`) by `cargo sekoia import`. `cargo build` writes its manifests,\nthe same as the Python module's",
+                source.dir_name
+            ),
+        }
     );
+    if imported.declarative > 0 {
+        writeln!(
+            text,
+            "\n{} actions are declarative API actions, ported with their behaviour: the Python\n`GenericAPIAction`'s request, retries and errors (sekoia-rs's docs/openapi.md).",
+            imported.declarative
+        )
+        .expect("a String");
+    }
+    if !imported.not_ported.is_empty() {
+        text.push_str("\n## Left to port\n\nEach component's body returns the error `not ported yet: <python file>:<class>` until its\nbehaviour is written in Rust:\n\n");
+    }
     for (file, origin) in &imported.not_ported {
         writeln!(text, "- `{file}`: `{origin}`").expect("a String");
     }

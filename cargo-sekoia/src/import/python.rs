@@ -31,6 +31,9 @@ pub(crate) struct Python {
     pub validator: Option<String>,
     /// Every `*.py` file of the module but its tests, relative, with its text.
     sources: Vec<(String, String)>,
+    /// Classes declared without Python (by `cargo sekoia openapi`), with the file that says so.
+    declared: Vec<(String, super::generic_api::ApiClass)>,
+    declared_in: String,
 }
 
 impl Python {
@@ -76,7 +79,42 @@ impl Python {
             registrations,
             validator,
             sources,
+            ..Python::default()
         }
+    }
+
+    /// The classes of a module described elsewhere (an OpenAPI document, `origin`): each
+    /// registered under its docker_parameters, with its declaration.
+    pub(crate) fn declared(
+        declared: Vec<(Registration, super::generic_api::ApiClass)>,
+        origin: &str,
+    ) -> Python {
+        let (registrations, declared) = declared
+            .into_iter()
+            .map(|(registration, api)| {
+                let class = registration.class.clone();
+                (registration, (class, api))
+            })
+            .unzip();
+        Python {
+            registrations,
+            declared,
+            declared_in: origin.to_owned(),
+            ..Python::default()
+        }
+    }
+
+    /// What `class` declares when it is a `GenericAPIAction`.
+    pub(crate) fn api_class(&self, class: &str) -> Option<super::generic_api::ApiClass> {
+        if let Some((_, api)) = self.declared.iter().find(|(name, _)| name == class) {
+            return Some(api.clone());
+        }
+        super::generic_api::api_class(&self.sources, class)
+    }
+
+    /// The document the classes were declared from, when not from Python.
+    pub(crate) fn generated_from(&self) -> Option<&str> {
+        (!self.declared.is_empty()).then_some(self.declared_in.as_str())
     }
 
     /// Whether the module has a `main.py`.
@@ -95,6 +133,11 @@ impl Python {
     /// Where `class` is defined: `class X(...)`, or `X = type(...)` for the classes built
     /// from `GenericAPIAction`.
     pub(crate) fn definition(&self, class: &str) -> Option<Definition> {
+        if self.declared.iter().any(|(name, _)| name == class) {
+            return Some(Definition {
+                file: self.declared_in.clone(),
+            });
+        }
         let escaped = regex::escape(class);
         let pattern = Regex::new(&format!(
             r"(?m)^\s*(?:class\s+{escaped}\b|{escaped}\s*=\s*type\()"
