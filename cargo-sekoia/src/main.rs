@@ -17,6 +17,7 @@ mod check;
 mod doc;
 mod import;
 mod new;
+mod openapi;
 mod output;
 mod run;
 mod sync;
@@ -45,6 +46,8 @@ enum Command {
     /// Import a Python module of Sekoia's catalogue as a Rust module workspace (its manifests
     /// kept, its behaviour to port)
     Import(import::ImportArgs),
+    /// Write a module from an OpenAPI document: one declarative API action an operation
+    Openapi(openapi::OpenApiArgs),
     /// Build a module and run one of its components against the platform emulator
     Run(run::RunArgs),
     /// Write the modules' pages of the Sekoia documentation (page, logo, set-up assets, menus)
@@ -68,6 +71,7 @@ fn main() -> ExitCode {
         Command::New(args) => new::run(args),
         Command::Check(args) => check::run(args),
         Command::Import(args) => import::run(args),
+        Command::Openapi(args) => openapi::run(args),
         Command::Run(args) => run::run(args),
         Command::Vendor(args) => vendor::run(args),
         Command::Doc(args) => doc::run(args),
