@@ -41,6 +41,28 @@ fn read(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
+/// Every file under `dir`, by relative path.
+fn files(dir: &Path) -> std::collections::BTreeMap<String, String> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(current) = pending.pop() {
+        for entry in std::fs::read_dir(&current).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let relative = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                files.insert(relative, std::fs::read_to_string(&path).unwrap_or_default());
+            }
+        }
+    }
+    files
+}
+
 /// The action manifests written, by docker_parameters.
 fn actions(dir: &Path) -> Map<String, Value> {
     std::fs::read_dir(dir)
@@ -68,7 +90,7 @@ fn each_operation_is_an_action_with_a_stable_uuid() {
     for (document, operations, auth) in [
         (
             "censys-search.yml",
-            41,
+            42,
             "Auth::basic(self.username.clone(), self.password.clone())",
         ),
         ("petstore-3.0.json", 19, "Auth::header(\"api_key\", key)"),
@@ -86,12 +108,23 @@ fn each_operation_is_an_action_with_a_stable_uuid() {
             "{document}: {stderr}"
         );
         generate(document, &second);
-        // every identity is derived: two runs write the same manifests
-        assert_eq!(actions(&first), actions(&second), "{document}");
+        // every identity is derived: a second run writes the same files, byte for byte
+        let (written, again) = (files(&first), files(&second));
         assert_eq!(
-            read(&first.join("manifest.json")),
-            read(&second.join("manifest.json"))
+            written.keys().collect::<Vec<_>>(),
+            again.keys().collect::<Vec<_>>()
         );
+        for (path, text) in &written {
+            assert!(
+                again[path] == *text,
+                "{document}: {path} differs between two runs"
+            );
+        }
+        let components = written
+            .keys()
+            .filter(|p| p.contains("_modules/src/") && !p.ends_with("/lib.rs"))
+            .count();
+        assert_eq!(components, operations, "{document}: one file an action");
         let lib = std::fs::read_dir(&first)
             .unwrap()
             .map(|e| e.unwrap().path().join("src/lib.rs"))
@@ -214,8 +247,14 @@ fn the_module_builds_passes_the_check_and_makes_the_requests_of_the_document() {
     let binary = target_dir().join("debug/swagger-petstore");
     let emulator = Emulator::start();
     let configuration = json!({"api_key": "k3y", "base_url": emulator.vendor_url()});
+    let module_uuid = read(&out.join("manifest.json"))["uuid"].as_str().unwrap().to_owned();
     let mut checked = 0;
     for (docker, action) in actions(&out) {
+        assert_eq!(
+            action["uuid"].as_str(),
+            Some(sekoia_manifest::uuid5(&module_uuid, &docker).as_str()),
+            "{docker}: the uuid is derived from the module's"
+        );
         let arguments: Map<String, Value> = action["arguments"]["properties"]
             .as_object()
             .unwrap()

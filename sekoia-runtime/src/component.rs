@@ -119,7 +119,7 @@ pub trait Module: Input {}
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is marked `#[action]` but does not implement `Action`",
     label = "missing `impl Action for {Self}`",
-    note = "write `impl Action for {Self} {{ type Module = ...; type Arguments = ...; type Results = ...; async fn run(...) }}`",
+    note = "write `impl Action for {Self} {{ type Module = ...; type Arguments = ...; type Results = ...; async fn run(...) }}`, or `impl ApiAction for {Self}` for an action that is one API request (`sekoia_runtime::api`)",
     note = "did you mean `#[trigger]` or `#[connector]`? a struct takes the attribute of the trait it implements"
 )]
 pub trait Action: Sized + Send + Sync + 'static {
