@@ -247,7 +247,10 @@ fn the_module_builds_passes_the_check_and_makes_the_requests_of_the_document() {
     let binary = target_dir().join("debug/swagger-petstore");
     let emulator = Emulator::start();
     let configuration = json!({"api_key": "k3y", "base_url": emulator.vendor_url()});
-    let module_uuid = read(&out.join("manifest.json"))["uuid"].as_str().unwrap().to_owned();
+    let module_uuid = read(&out.join("manifest.json"))["uuid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let mut checked = 0;
     for (docker, action) in actions(&out) {
         assert_eq!(

@@ -244,13 +244,12 @@ fn headers(body: &str) -> Headers {
         fields.as_slice(),
         body.lines()
             .find_map(|l| set.captures(l.trim()).or_else(|| entry.captures(l.trim()))),
-    ) {
-        if !body.contains("Bearer") {
-            return Headers::Key {
-                header: c[1].to_owned(),
-                field: field.clone(),
-            };
-        }
+    ) && !body.contains("Bearer")
+    {
+        return Headers::Key {
+            header: c[1].to_owned(),
+            field: field.clone(),
+        };
     }
     Headers::Unread
 }

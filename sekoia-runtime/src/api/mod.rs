@@ -71,7 +71,7 @@
 //!   file's JSON (a file that does not exist leaves the argument as it is, one outside the data
 //!   directory is refused);
 //! - the **headers** are `Accept: application/json` and the authentication's: an API key in a
-//!   header or the query, a bearer token, HTTP basic or OAuth2 ([`Auth`](crate::client::Auth),
+//!   header or the query, a bearer token, HTTP basic or OAuth2 ([`Auth`],
 //!   an enum: no spelling of `"apiKey"` to get wrong);
 //! - **retries**: a `5xx`, `408`, `429` or a failed connection is tried again, 10 attempts
 //!   with waits from 2 s to 300 s unless [`retry`](ApiModule::retry) says otherwise (the Python
