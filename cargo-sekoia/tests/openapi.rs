@@ -338,3 +338,102 @@ fn the_module_builds_passes_the_check_and_makes_the_requests_of_the_document() {
     }
     assert_eq!(checked, 19);
 }
+
+/// The document may come from a URL: fetched, it gives the module the file gives.
+#[test]
+fn a_document_is_fetched_from_a_url() {
+    use std::io::{Read, Write};
+
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    let document = std::fs::read(fixture("petstore-3.0.json")).unwrap();
+    let server = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut request = [0u8; 4096];
+        let read = stream.read(&mut request).unwrap();
+        let head = String::from_utf8_lossy(&request[..read]).into_owned();
+        write!(
+            stream,
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+            document.len()
+        )
+        .unwrap();
+        stream.write_all(&document).unwrap();
+        head
+    });
+    let work = tempfile::tempdir().unwrap();
+    let (fetched, read) = (work.path().join("fetched"), work.path().join("read"));
+    let output = Command::new(env!("CARGO_BIN_EXE_cargo-sekoia"))
+        .args(["sekoia", "openapi"])
+        .arg(format!("http://{address}/specs/petstore-3.0.json"))
+        .arg("--out")
+        .arg(&fetched)
+        .args(["--no-lock", "--path-dependencies"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        server
+            .join()
+            .unwrap()
+            .starts_with("GET /specs/petstore-3.0.json ")
+    );
+    generate("petstore-3.0.json", &read);
+    assert_eq!(files(&fetched), files(&read));
+
+    // a URL that answers no document says so
+    let output = Command::new(env!("CARGO_BIN_EXE_cargo-sekoia"))
+        .args([
+            "sekoia",
+            "openapi",
+            "http://127.0.0.1:9/nothing.json",
+            "--out",
+        ])
+        .arg(work.path().join("none"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains("cannot fetch http://127.0.0.1:9/nothing.json"),
+        "{stderr}"
+    );
+}
+
+/// What is not an OpenAPI document is refused with what is wrong.
+#[test]
+fn a_file_that_is_no_document_is_refused() {
+    let work = tempfile::tempdir().unwrap();
+    for (text, says) in [
+        (
+            "{\"info\": {\"title\": \"T\"}}",
+            "has neither `openapi` nor `swagger`",
+        ),
+        (
+            "openapi: 3.0.0\ninfo:\n  version: '1'\n",
+            "has no `info.title`",
+        ),
+        (
+            "openapi: 3.0.0\ninfo: {title: T}\npaths: {}\n",
+            "has no operation",
+        ),
+        ("{not json", "is not an OpenAPI document"),
+    ] {
+        let path = work.path().join("document.yml");
+        std::fs::write(&path, text).unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_cargo-sekoia"))
+            .args(["sekoia", "openapi"])
+            .arg(&path)
+            .arg("--out")
+            .arg(work.path().join("out"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{text}");
+        assert!(stderr.contains(says), "{text}: {stderr}");
+    }
+}
