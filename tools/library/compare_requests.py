@@ -10,8 +10,9 @@ reached it: method, path, query, body and the authentication headers.
 
 Run it with the Python of a virtualenv that has the SDK (`pip install
 sekoia-automation-sdk==1.27.0`); `<imported modules dir>` holds one imported module a library
-directory, under the same name (what `tools/library/measure.py --keep-builds --work DIR` leaves
-in DIR/modules). The recorder answers every request `200 {"ok": true}`.
+directory, under the same name (what `tools/library/measure.py --work DIR` leaves in
+DIR/modules); set CARGO_TARGET_DIR to the one measure.py used, so that the modules are not built
+again from scratch. The recorder answers every request `200 {"ok": true}`.
 """
 
 import argparse
