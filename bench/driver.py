@@ -386,6 +386,38 @@ def at_rest(emulator: EmulatorProcess, scratch: Path, runs: int, rest_s: float) 
     return result
 
 
+def trigger_rate(emulator: EmulatorProcess, scratch: Path, runs: int, events: int) -> dict:
+    """The Burst trigger: `events` events, each sent once the callback took the one before. The
+    rate is measured by the emulator, from the first event's arrival to the last's; CPU from
+    the trigger's process alone."""
+    result = {}
+    for side in SIDES:
+        series = {"events_per_s": Series(), "cpu_per_k_ms": Series(), "wall_per_event_ms": Series()}
+        for _ in range(runs):
+            emulator.clear()
+            argv, cwd = command(side, "Burst")
+            env = module_env(emulator, scratch, trigger_configuration={"events": events},
+                             liveness_port=str(free_port()), metrics_port=str(free_port()))
+            child = Child(argv, env, cwd, f"burst-{side}")
+            deadline = time.perf_counter() + 600
+            stats = emulator.stats()
+            while int(stats["trigger_events"]) < events and time.perf_counter() < deadline:
+                if child.launcher.poll() is not None:
+                    break
+                time.sleep(0.1)
+                stats = emulator.stats()
+            cpu = proc_cpu_seconds(child.pid)
+            finished = child.stop()
+            if int(stats["trigger_events"]) < events:
+                raise RuntimeError(f"{side} Burst sent {stats['trigger_events']} of {events} events:\n{finished.stderr[-3000:]}")
+            span = float(stats["trigger_span_ms"]) / 1000
+            series["events_per_s"].add((events - 1) / span)
+            series["cpu_per_k_ms"].add(cpu * 1e6 / events)
+            series["wall_per_event_ms"].add(span * 1000 / (events - 1))
+        result[side] = series
+    return result
+
+
 def timed(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
     started = time.perf_counter()
     done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
@@ -599,6 +631,16 @@ def report(args, results: dict, env_lines: list[str], plot_name: str | None) -> 
     row("", f"CPU user+sys over the {args.rest:g} s, start-up included (ms)", fmt(t["python"]["cpu_ms"], 0), rust_cell,
         r_cell, "")
 
+    if "trigger" in results:
+        b = results["trigger"]
+        r = ratio(b["rust"]["events_per_s"].median, b["python"]["events_per_s"].median)
+        row(f"trigger event rate, {args.trigger_events:,} events", "events/s (first to last event at the emulator)",
+            fmt(b["python"]["events_per_s"], 0), fmt(b["rust"]["events_per_s"], 0), f"Rust {r:.1f}x faster", "")
+        row("", "wall per event (ms)", fmt(b["python"]["wall_per_event_ms"], 3), fmt(b["rust"]["wall_per_event_ms"], 3), "", "")
+        r = ratio(b["python"]["cpu_per_k_ms"].median, b["rust"]["cpu_per_k_ms"].median)
+        row("", "trigger CPU user+sys per thousand events (ms), start-up included",
+            fmt(b["python"]["cpu_per_k_ms"], 1), fmt(b["rust"]["cpu_per_k_ms"], 1), f"{r:.1f}x", "")
+
     g = gen
     py_gen = g["python"]["wall_s"]
     for profile, series in g["rust"].items():
@@ -712,7 +754,8 @@ def main() -> int:
     parser.add_argument("--dev-manifests-only", action="store_true",
                         help="time only the incremental dev `cargo build` (--quick does), not also `--release`")
     parser.add_argument("--out", type=Path, help="the report file (default bench/results/<date>.md)")
-    parser.add_argument("--only", help="comma-separated scenarios: cold,push,ceiling,rest,manifests,footprint")
+    parser.add_argument("--trigger-events", type=int, help="events of the trigger rate runs (default 5,000; --quick 1,000)")
+    parser.add_argument("--only", help="comma-separated scenarios: cold,push,ceiling,rest,trigger,manifests,footprint")
     parser.add_argument("--sides", default="python,rust", help="with --only: python, rust or both (default)")
     parser.add_argument("--rust-bin", type=Path, help="with --only: another build of the Rust module binary (A/B runs)")
     args = parser.parse_args()
@@ -722,14 +765,17 @@ def main() -> int:
 
     quick = args.quick
     args.events = args.events or (100_000 if quick else 1_000_000)
+    args.trigger_events = args.trigger_events or (1_000 if quick else 5_000)
     default_runs = {
         "cold_rust": 5 if quick else 20, "cold_python": 3 if quick else 10,
         "push_rust": 2 if quick else 5, "push_python": 2 if quick else 3,
         "ceiling": 2 if quick else 5, "rest": 1 if quick else 3, "manifests": 2 if quick else 3,
+        "trigger": 1 if quick else 3,
     }
     runs = {k: (args.runs or v) for k, v in default_runs.items()}
     args.runs_summary = (f"cold start {runs['cold_python']} Python / {runs['cold_rust']} Rust, push {runs['push_python']} / "
-                         f"{runs['push_rust']}, ceiling {runs['ceiling']}, idle trigger {runs['rest']}, manifests {runs['manifests']}")
+                         f"{runs['push_rust']}, ceiling {runs['ceiling']}, idle trigger {runs['rest']}, trigger rate {runs['trigger']}, "
+                         f"manifests {runs['manifests']}")
     if quick:
         args.rest = min(args.rest, 3.0)
     only = set(args.only.split(",")) if args.only else None
@@ -769,6 +815,8 @@ def main() -> int:
 
         step("ceiling", "ceiling (minimal client)", ceilings)
         step("rest", f"idle triggers at rest ({args.rest:g} s)", lambda: at_rest(emulator, scratch, runs["rest"], args.rest))
+        step("trigger", f"trigger event rate ({args.trigger_events:,} events)",
+             lambda: trigger_rate(emulator, scratch, runs["trigger"], args.trigger_events))
         step("manifests", "manifest generation",
              lambda: manifests(runs["manifests"], ["dev"] if quick or args.dev_manifests_only else ["dev", "release"]))
         step("footprint", "footprint", footprint)

@@ -76,14 +76,14 @@ fn it_listens_on_the_port_asked_for_and_answers_its_commands() {
     assert_eq!(
         emulator.command("wait 2 10"),
         format!(
-            "reached=true events=2 batches=1 requests=1 batch_bytes={}",
+            "reached=true events=2 batches=1 requests=1 batch_bytes={} trigger_events=0 trigger_span_ms=0.000",
             body.to_string().len()
         )
     );
     assert_eq!(emulator.command("clear"), "cleared");
     assert_eq!(
         emulator.command("stats"),
-        "events=0 batches=0 requests=0 batch_bytes=0"
+        "events=0 batches=0 requests=0 batch_bytes=0 trigger_events=0 trigger_span_ms=0.000"
     );
     assert!(
         emulator

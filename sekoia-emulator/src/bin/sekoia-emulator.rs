@@ -21,7 +21,7 @@
 //! On SIGTERM or SIGINT it prints one line of counts and exits 0:
 //!
 //! ```text
-//! events=<accepted intake events> batches=<accepted /batch requests> requests=<all requests> batch_bytes=<bytes of accepted /batch bodies>
+//! events=<accepted intake events> batches=<accepted /batch requests> requests=<all requests> batch_bytes=<bytes of accepted /batch bodies> trigger_events=<POST /callback requests> trigger_span_ms=<from the first to the last of them>
 //! ```
 //!
 //! Standard input takes one command a line, each answered with one line on standard output, so
@@ -66,7 +66,7 @@ Serves the fake Sekoia platform on 127.0.0.1:<ephemeral port> and prints its URL
 --vendor-api-key KEY its event endpoints require x-api-key: KEY
 stdin commands: stats | wait <events> <timeout s> | clear | requests |
                 script <METHOD> <path> <reply>... | unscript
-SIGTERM/SIGINT: prints `events=<n> batches=<n> requests=<n> batch_bytes=<n>` and exits 0";
+SIGTERM/SIGINT: prints `events=<n> batches=<n> requests=<n> batch_bytes=<n> trigger_events=<n> trigger_span_ms=<ms>` and exits 0";
 
 struct Options {
     builder: EmulatorBuilder,
@@ -215,8 +215,18 @@ fn stats(emulator: &Emulator) -> String {
     let (count, bytes) = batches.fold((0u64, 0u64), |(count, bytes), r| {
         (count + 1, bytes + r.body_len as u64)
     });
+    // trigger events, and the time from the first to the last (the trigger's rate)
+    let mut callbacks = requests.iter().filter(|r| r.is("POST", "/callback"));
+    let first = callbacks.next().map(|r| r.received_at);
+    let (events, last) = callbacks.fold((u64::from(first.is_some()), first), |(n, _), r| {
+        (n + 1, Some(r.received_at))
+    });
+    let span = match (first, last) {
+        (Some(first), Some(last)) => last.duration_since(first).as_secs_f64() * 1000.0,
+        _ => 0.0,
+    };
     format!(
-        "events={} batches={count} requests={} batch_bytes={bytes}",
+        "events={} batches={count} requests={} batch_bytes={bytes} trigger_events={events} trigger_span_ms={span:.3}",
         emulator.intake_event_count(),
         requests.len()
     )

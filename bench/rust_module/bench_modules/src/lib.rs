@@ -3,10 +3,12 @@
 
 use sekoia_runtime::prelude::*;
 
+mod burst;
 mod flood;
 mod idle;
 mod noop;
 
+pub use burst::{Burst, BurstConfiguration};
 pub use flood::{Flood, FloodConfiguration};
 pub use idle::{Idle, IdleConfiguration, Tick};
 pub use noop::{Noop, Value};
