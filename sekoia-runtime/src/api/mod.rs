@@ -64,8 +64,8 @@
 //!   again (the Python class overwrites its `endpoint` on the first run);
 //! - the **query** holds the [`query`](ApiRequest::query) arguments that were given, in that
 //!   order (a list repeats the parameter, a boolean is written `True`/`False` as Python's
-//!   `requests` does, `null` is left out), after the API key when
-//!   [`auth`](ApiModule::auth) puts it there;
+//!   `requests` does, `null` is left out), then the API key when [`auth`](ApiModule::auth)
+//!   puts it there (Python writes it first; the order changes nothing an API reads);
 //! - the **body** is the JSON object of the other arguments, as the platform sent them; an
 //!   argument `<name>_path` naming a file of the data directory becomes `<name>` with the
 //!   file's JSON (a file that does not exist leaves the argument as it is, one outside the data
