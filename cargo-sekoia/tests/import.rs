@@ -227,13 +227,6 @@ fn generic_api_actions_import_with_their_behaviour() {
             .run(&emulator)
             .unwrap()
     };
-    let header = |request: &sekoia_emulator::RecordedRequest, name: &str| {
-        request
-            .headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.clone())
-    };
 
     emulator.script(
         Method::Get,
@@ -254,7 +247,7 @@ fn generic_api_actions_import_with_their_behaviour() {
         request.query.as_deref(),
         Some("verbose=False&tags=a&tags=b")
     );
-    assert_eq!(header(request, "x-api-key").as_deref(), Some("k3y"));
+    assert_eq!(request.header("x-api-key"), Some("k3y"));
     assert_eq!(request.body, Some(json!({})));
     let finished = emulator
         .requests_to("/callback")

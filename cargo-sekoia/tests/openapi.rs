@@ -316,11 +316,7 @@ fn the_module_builds_passes_the_check_and_makes_the_requests_of_the_document() {
             .unwrap_or_default();
         body.sort();
         assert_eq!(body, expected.body, "{docker}: the body");
-        let key = request
-            .headers
-            .iter()
-            .find(|(n, _)| n == "api_key")
-            .map(|(_, v)| v.as_str());
+        let key = request.header("api_key");
         assert_eq!(key, Some("k3y"), "{docker}: the key");
         let finished = emulator
             .requests_to("/callback")

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use sekoia_emulator::{Emulator, Method, RecordedRequest, Reply};
+use sekoia_emulator::{Emulator, Method, Reply};
 use sekoia_runtime::api::{ApiAction, ApiModule, ApiRequest};
 use sekoia_runtime::client::{Auth, Retry};
 use sekoia_runtime::prelude::*;
@@ -120,14 +120,6 @@ fn module(emulator: &Emulator, auth: Option<&str>) -> EntriesModule {
     }
 }
 
-fn header<'r>(request: &'r RecordedRequest, name: &str) -> Option<&'r str> {
-    request
-        .headers
-        .iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, v)| v.as_str())
-}
-
 #[tokio::test]
 async fn a_get_fills_the_path_and_the_query_and_returns_the_reply_untouched() {
     let emulator = Emulator::start();
@@ -150,8 +142,8 @@ async fn a_get_fills_the_path_and_the_query_and_returns_the_reply_untouched() {
     let request = &requests[0];
     assert_eq!(request.method, "GET");
     assert_eq!(request.query.as_deref(), Some("verbose=True&tags=x&tags=y"));
-    assert_eq!(header(request, "accept"), Some("application/json"));
-    assert_eq!(header(request, "authorization"), Some("Bearer k3y"));
+    assert_eq!(request.header("accept"), Some("application/json"));
+    assert_eq!(request.header("authorization"), Some("Bearer k3y"));
     // the remaining arguments are the body, even empty, as the Python action sends them
     assert_eq!(request.body, Some(json!({})));
 }
@@ -176,11 +168,11 @@ async fn each_authentication_goes_where_it_says() {
         "Basic {}",
         base64::Engine::encode(&base64::engine::general_purpose::STANDARD, "login:k3y")
     );
-    assert_eq!(header(&requests[0], "authorization"), Some(basic.as_str()));
-    assert_eq!(header(&requests[1], "x-api-key"), Some("k3y"));
-    assert_eq!(header(&requests[1], "authorization"), None);
+    assert_eq!(requests[0].header("authorization"), Some(basic.as_str()));
+    assert_eq!(requests[1].header("x-api-key"), Some("k3y"));
+    assert_eq!(requests[1].header("authorization"), None);
     assert_eq!(requests[2].query.as_deref(), Some("key=k3y"));
-    assert_eq!(header(&requests[3], "authorization"), None);
+    assert_eq!(requests[3].header("authorization"), None);
     assert_eq!(requests[3].query, None);
 }
 
@@ -209,7 +201,7 @@ async fn a_post_sends_the_other_arguments_and_reads_path_arguments_from_the_data
         request.body,
         Some(json!({"name": "n", "content": {"from": "a file"}}))
     );
-    assert_eq!(header(request, "content-type"), Some("application/json"));
+    assert_eq!(request.header("content-type"), Some("application/json"));
 }
 
 #[tokio::test]
