@@ -160,40 +160,50 @@ fn body(text: &str) -> Class {
 
 fn open_brackets(text: &str) -> i32 {
     let mut depth = 0;
+    scan(text, |_, d, _| depth = d);
+    depth
+}
+
+/// Walks `text`, calling `each(c, depth, structural)` for every character: the bracket depth
+/// after it, and whether it is outside quotes and no quote itself.
+fn scan(text: &str, mut each: impl FnMut(char, i32, bool)) {
+    let mut depth = 0;
     let mut quote = None;
     for c in text.chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '[' | '(' | '{') => depth += 1,
-            (None, ']' | ')' | '}') => depth -= 1,
-            _ => {}
-        }
+        let structural = match (quote, c) {
+            (Some(q), c) if c == q => {
+                quote = None;
+                false
+            }
+            (Some(_), _) => false,
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                false
+            }
+            (None, '[' | '(' | '{') => {
+                depth += 1;
+                true
+            }
+            (None, ']' | ')' | '}') => {
+                depth -= 1;
+                true
+            }
+            _ => true,
+        };
+        each(c, depth, structural);
     }
-    depth
 }
 
 /// `text` cut at each `separator` outside quotes and brackets.
 fn split_top_level(text: &str, separator: char) -> Vec<String> {
     let mut parts = vec![String::new()];
-    let mut depth = 0;
-    let mut quote = None;
-    for c in text.chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '[' | '(' | '{') => depth += 1,
-            (None, ']' | ')' | '}') => depth -= 1,
-            (None, c) if c == separator && depth == 0 => {
-                parts.push(String::new());
-                continue;
-            }
-            _ => {}
+    scan(text, |c, depth, structural| {
+        if structural && c == separator && depth == 0 {
+            parts.push(String::new());
+        } else {
+            parts.last_mut().expect("one part").push(c);
         }
-        parts.last_mut().expect("one part").push(c);
-    }
+    });
     parts.retain(|p| !p.trim().is_empty());
     parts
 }
