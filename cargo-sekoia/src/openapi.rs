@@ -4,14 +4,13 @@
 mod document;
 mod module;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
 
 use crate::import::python::{Python, Registration};
 use crate::import::source::Source;
-use crate::import::{self, ImportArgs};
+use crate::import::{self, OutputArgs};
 use crate::output;
 
 /// Arguments of `cargo sekoia openapi`.
@@ -19,25 +18,11 @@ use crate::output;
 pub struct OpenApiArgs {
     /// The Swagger 2 or OpenAPI 3 document, JSON or YAML: a file or an http(s) URL
     pub document: String,
-    /// Where to write the module (default: a directory named after the module's slug)
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
     /// Prefix action names with the operation's tags, as the Python tool's --use-tags
     #[arg(long)]
     pub use_tags: bool,
-    /// Write into a directory that is not empty
-    #[arg(long)]
-    pub force: bool,
-    /// Copy the sekoia-rs crates from this checkout into the module's vendor/ (default: the
-    /// checkout this cargo-sekoia was built from)
-    #[arg(long, value_name = "DIR")]
-    pub sekoia_path: Option<PathBuf>,
-    /// Depend on the checkout by path instead of a vendored copy
-    #[arg(long)]
-    pub path_dependencies: bool,
-    /// Do not write Cargo.lock (the first `cargo build` does)
-    #[arg(long)]
-    pub no_lock: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Runs `cargo sekoia openapi`.
@@ -79,13 +64,5 @@ pub fn run(args: OpenApiArgs) -> anyhow::Result<ExitCode> {
     for skipped in &generated.skipped {
         output::warning(skipped);
     }
-    let import = ImportArgs {
-        dir: manifests.path().to_owned(),
-        out: args.out,
-        force: args.force,
-        sekoia_path: args.sekoia_path,
-        path_dependencies: args.path_dependencies,
-        no_lock: args.no_lock,
-    };
-    import::write_module(&import, source)
+    import::write_module(&args.output, source)
 }

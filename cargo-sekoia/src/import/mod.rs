@@ -42,6 +42,13 @@ use crate::vendor::{self, Checkout};
 pub struct ImportArgs {
     /// The Python module's directory: manifest.json, the component manifests, main.py
     pub dir: PathBuf,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Where and how a module workspace is written (`import`, `openapi`).
+#[derive(clap::Args)]
+pub struct OutputArgs {
     /// Where to write the Rust module (default: a directory named after the module's slug)
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -76,12 +83,12 @@ struct Imported {
 /// Runs `cargo sekoia import`.
 pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let source = Source::read(&args.dir)?;
-    write_module(&args, source)
+    write_module(&args.output, source)
 }
 
 /// Writes the Rust module of `source` where `args` say (`cargo sekoia openapi` gives a source
 /// whose classes it declared itself).
-pub(crate) fn write_module(args: &ImportArgs, source: Source) -> anyhow::Result<ExitCode> {
+pub(crate) fn write_module(args: &OutputArgs, source: Source) -> anyhow::Result<ExitCode> {
     let slug = source
         .manifest_str("slug")
         .context("manifest.json has no `slug`")?
