@@ -2,13 +2,16 @@
 //!
 //! A body is `{"intake_key": string, "jsons": [string, ...]}`. It is parsed with a streaming
 //! visitor: when events are kept, each string is decoded once and moved into the recorded body;
-//! when they are not, the strings are only checked and counted, without allocating.
+//! when they are not, the strings are only scanned for their end and counted, without decoding
+//! or allocating.
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
+use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 /// Most bytes a `/batch` body may have by default: the platform's 10 MiB payload limit.
@@ -138,26 +141,27 @@ impl<'de> Visitor<'de> for Jsons {
     }
 }
 
-/// Accepts one string, borrowed or not, and drops it.
+/// Accepts one string and drops it, without decoding it: the string is scanned for its end
+/// (escapes and control characters checked), never unescaped into a buffer.
 struct AnyString;
 
 impl<'de> DeserializeSeed<'de> for AnyString {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for AnyString {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string (one serialized event)")
-    }
-
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        Ok(())
+        let raw = <&RawValue>::deserialize(deserializer)?;
+        let found = match raw.get().as_bytes().first() {
+            Some(b'"') => return Ok(()),
+            Some(b'{') => "an object",
+            Some(b'[') => "an array",
+            Some(b't' | b'f') => "a boolean",
+            Some(b'n') => "null",
+            _ => "a number",
+        };
+        Err(de::Error::invalid_type(
+            de::Unexpected::Other(found),
+            &"a string (one serialized event)",
+        ))
     }
 }
 

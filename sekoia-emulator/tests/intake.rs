@@ -136,6 +136,50 @@ fn without_keeping_events_they_are_counted_and_the_record_holds_the_count() {
 }
 
 #[test]
+fn without_keeping_events_their_strings_are_still_checked() {
+    let emulator = Emulator::builder().keep_events(false).start();
+    let cases: [(&[u8], &str); 6] = [
+        (
+            br#"{"intake_key": "ik", "jsons": [{"id": 1}]}"#,
+            "an object",
+        ),
+        (br#"{"intake_key": "ik", "jsons": ["a", [1]]}"#, "an array"),
+        (br#"{"intake_key": "ik", "jsons": [null]}"#, "null"),
+        (
+            br#"{"intake_key": "ik", "jsons": ["bad \q escape"]}"#,
+            "escape",
+        ),
+        (
+            b"{\"intake_key\": \"ik\", \"jsons\": [\"a\tb\"]}",
+            "control character",
+        ),
+        (br#"{"intake_key": "ik", "jsons": ["unterminated]}"#, "EOF"),
+    ];
+    for (body, expected) in cases {
+        let answer = send(emulator.addr(), "POST", "/batch", &[], body).expect("answer");
+        assert_eq!(answer.status, 400, "{}", String::from_utf8_lossy(body));
+        let error = answer.json()["error"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            error.contains(expected),
+            "{error:?} should mention {expected:?}"
+        );
+    }
+    let fine = send(
+        emulator.addr(),
+        "POST",
+        "/batch",
+        &[],
+        br#"{"intake_key": "ik", "jsons": ["{\"a\":\"\\u00e9\\n\"}", "\u00e9 plain"]}"#,
+    )
+    .expect("answer");
+    assert_eq!(fine.status, 200, "{}", fine.body);
+    assert_eq!(emulator.intake_event_count(), 2);
+}
+
+#[test]
 fn only_the_given_intake_keys_are_accepted() {
     let emulator = Emulator::builder().intake_keys(["good"]).start();
 
