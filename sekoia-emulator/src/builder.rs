@@ -28,6 +28,8 @@ pub struct EmulatorBuilder {
     pub(crate) options: Options,
     pub(crate) port: u16,
     pub(crate) vendor_events: usize,
+    /// Made from their index rather than stored ([`VendorApi::generate_events`](crate::VendorApi::generate_events)).
+    pub(crate) vendor_events_generated: bool,
     pub(crate) vendor_credentials: Option<(String, String)>,
     pub(crate) vendor_api_key: Option<String>,
 }
@@ -46,6 +48,7 @@ impl Default for EmulatorBuilder {
             },
             port: 0,
             vendor_events: 0,
+            vendor_events_generated: false,
             vendor_credentials: None,
             vendor_api_key: None,
         }
@@ -106,6 +109,16 @@ impl EmulatorBuilder {
     /// The [vendor API](crate::VendorApi) starts with `count` events (default none).
     pub fn vendor_events(mut self, count: usize) -> Self {
         self.vendor_events = count;
+        self.vendor_events_generated = false;
+        self
+    }
+
+    /// The [vendor API](crate::VendorApi) starts with `count` events made on the fly from their
+    /// index ([`VendorApi::generate_events`](crate::VendorApi::generate_events)): the same
+    /// events, for load tests of millions (what the standalone `--vendor-events` does).
+    pub fn vendor_generated_events(mut self, count: usize) -> Self {
+        self.vendor_events = count;
+        self.vendor_events_generated = true;
         self
     }
 

@@ -78,7 +78,11 @@ impl Emulator {
         if let Some(key) = &builder.vendor_api_key {
             platform.vendor.set_api_key(key);
         }
-        platform.vendor.add_events(builder.vendor_events);
+        if builder.vendor_events_generated {
+            platform.vendor.generate_events(builder.vendor_events);
+        } else {
+            platform.vendor.add_events(builder.vendor_events);
+        }
         let emulator = Emulator {
             platform: platform.clone(),
             addr,

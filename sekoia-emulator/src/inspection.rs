@@ -193,10 +193,12 @@ impl Emulator {
         self.platform.recorder.wait_for_new(seen_seq, timeout);
     }
 
-    /// Forgets the recorded requests and resets the intake event count. Scripts, secrets and
-    /// `seq` numbers are kept.
+    /// Forgets the recorded requests and resets the intake event count and the vendor API's
+    /// count of events served. Scripts, secrets, the vendor API's events and `seq` numbers are
+    /// kept.
     pub fn clear(&self) {
         self.platform.recorder.clear();
+        self.platform.vendor.reset_served();
     }
 
     /// A live feed of the requests recorded from now on, in arrival order (each one is cloned

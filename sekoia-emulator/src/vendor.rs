@@ -7,7 +7,7 @@
 //! | request | answer |
 //! |---|---|
 //! | `POST /vendor/oauth2/token` (and `/vendor/oauth2/token/<app>`), client credentials in a Basic header or the form, `grant_type=client_credentials` | `200 {"access_token", "token_type": "bearer", "expires_in"}`; `401 {"error": "invalid_client", "error_description"}`, `400 {"error": "unsupported_grant_type"}` |
-//! | `GET /vendor/events?cursor=&limit=` | `{"data": [...], "next": "<cursor>" \| null}` |
+//! | `GET /vendor/events?cursor=&limit=` | `{"data": [...], "next": "<cursor>" \| null}` (`next` is `null` on the last page); written as text, without values, for generated events |
 //! | `GET /vendor/events/linked?after=&limit=` | a JSON array, `Link: <next>; rel="next"` while more remain |
 //! | `GET /vendor/events/offset?offset=&limit=` | `{"items": [...]}` |
 //! | `GET /vendor/events/paged?page=&per_page=` (pages from 1) | `{"items": [...]}` |
@@ -17,7 +17,9 @@
 //! The event endpoints need `Authorization: Bearer <a token the endpoint issued, not expired>`
 //! (else `401 {"error": "invalid_token"}`) and, when an API key is set, `x-api-key: <key>`.
 //! Events are CyberArk audit events (`uuid`, `timestamp` in epoch milliseconds, ...), added
-//! with [`VendorApi::add_events`].
+//! with [`VendorApi::add_events`], or made on the fly from their index with
+//! [`VendorApi::generate_events`]: the same events for load tests of millions, where the
+//! cursor endpoint writes each page's JSON text directly.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -31,6 +33,9 @@ use crate::answer::Answer;
 use crate::platform::Incoming;
 
 mod cyberark;
+mod generated;
+
+use generated::Generated;
 
 /// The path every vendor endpoint starts with.
 pub const VENDOR_PREFIX: &str = "/vendor/";
@@ -66,10 +71,23 @@ struct State {
     recent: Vec<Instant>,
     tokens: HashMap<String, Instant>,
     issued: u64,
-    events: Vec<Value>,
+    events: Events,
+    /// The timestamp of the first event (half an hour before the API was made).
+    origin_ms: i64,
     next_timestamp: i64,
+    /// Events answered by the event endpoints since the start or the last `clear`.
+    served: u64,
     queries: HashMap<String, Query>,
     request_times: Vec<SystemTime>,
+}
+
+/// The events the API holds.
+#[derive(Debug)]
+enum Events {
+    /// Added one by one, kept as values.
+    Stored(Vec<Value>),
+    /// Made from their index when a page asks for them.
+    Generated(Generated),
 }
 
 /// A CyberArk stream query: the events left to return.
@@ -94,6 +112,8 @@ impl Default for VendorApi {
         let now_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_millis() as i64);
+        // events start half an hour ago
+        let origin_ms = now_ms - 30 * 60 * 1000;
         VendorApi {
             state: Mutex::new(State {
                 client_id: "client".to_owned(),
@@ -106,9 +126,10 @@ impl Default for VendorApi {
                 recent: Vec::new(),
                 tokens: HashMap::new(),
                 issued: 0,
-                events: Vec::new(),
-                // events start half an hour ago
-                next_timestamp: now_ms - 30 * 60 * 1000,
+                events: Events::Stored(Vec::new()),
+                origin_ms,
+                next_timestamp: origin_ms,
+                served: 0,
                 queries: HashMap::new(),
                 request_times: Vec::new(),
             }),
@@ -156,20 +177,73 @@ impl VendorApi {
     }
 
     /// Adds `count` events, 7 ms apart after the last one (the first starts half an hour
-    /// before the emulator was made): several share each second, as real audit logs do.
+    /// before the emulator was made): several share each second, as real audit logs do. After
+    /// [`generate_events`](Self::generate_events), `count` more are generated.
     pub fn add_events(&self, count: usize) {
         let mut state = lock(&self.state);
-        for _ in 0..count {
-            let timestamp = state.next_timestamp;
-            state.next_timestamp += 7;
-            let event = cyberark::event(uuid::Uuid::new_v4(), timestamp);
-            state.events.push(event);
+        let mut timestamp = state.next_timestamp;
+        match &mut state.events {
+            Events::Stored(events) => {
+                for _ in 0..count {
+                    events.push(cyberark::event(uuid::Uuid::new_v4(), timestamp));
+                    timestamp += generated::STEP_MS;
+                }
+            }
+            Events::Generated(events) => {
+                events.total += count;
+                timestamp = events.timestamp(events.total);
+            }
+        }
+        state.next_timestamp = timestamp;
+    }
+
+    /// Replaces the events with `total` events made from their index whenever a page asks for
+    /// them, for load tests: memory stays flat for any `total`, and `GET /vendor/events`
+    /// writes its pages as JSON text without building values.
+    ///
+    /// Event `i` has the shape and fields of the events of [`add_events`](Self::add_events),
+    /// the timestamp of the first event plus `7 * i` milliseconds, and a version 4 uuid drawn
+    /// from `i` (the same every time, distinct for every index).
+    ///
+    /// ```
+    /// use sekoia_emulator::Emulator;
+    ///
+    /// let emulator = Emulator::start();
+    /// emulator.vendor().generate_events(1_000_000);
+    /// assert_eq!(emulator.vendor().event_count(), 1_000_000);
+    /// ```
+    pub fn generate_events(&self, total: usize) {
+        let mut state = lock(&self.state);
+        let origin_ms = state.origin_ms;
+        let events = Generated { total, origin_ms };
+        state.next_timestamp = events.timestamp(total);
+        state.events = Events::Generated(events);
+    }
+
+    /// How many events the API holds.
+    pub fn event_count(&self) -> usize {
+        lock(&self.state).event_count()
+    }
+
+    /// The events the API holds, oldest first (generated ones are all built: mind a large
+    /// [`generate_events`](Self::generate_events)).
+    pub fn events(&self) -> Vec<Value> {
+        let state = lock(&self.state);
+        match &state.events {
+            Events::Stored(events) => events.clone(),
+            Events::Generated(events) => events.slice(0, events.total),
         }
     }
 
-    /// The events the API holds, oldest first.
-    pub fn events(&self) -> Vec<Value> {
-        lock(&self.state).events.clone()
+    /// How many events the event endpoints answered since the start or the emulator's last
+    /// [`clear`](crate::Emulator::clear) (each page's events, repeats included).
+    pub fn events_served(&self) -> u64 {
+        lock(&self.state).served
+    }
+
+    /// Zeroes [`events_served`](Self::events_served).
+    pub(crate) fn reset_served(&self) {
+        lock(&self.state).served = 0;
     }
 
     /// How many tokens the endpoint issued.
@@ -368,11 +442,34 @@ impl State {
         Ok(())
     }
 
-    fn slice(&self, start: usize, size: usize) -> Vec<Value> {
-        self.events.iter().skip(start).take(size).cloned().collect()
+    fn event_count(&self) -> usize {
+        match &self.events {
+            Events::Stored(events) => events.len(),
+            Events::Generated(events) => events.total,
+        }
     }
 
-    fn cursor_page(&self, request: &Incoming) -> Answer {
+    /// Events `[start, start + size)` that exist, counted as served.
+    fn slice(&mut self, start: usize, size: usize) -> Vec<Value> {
+        let data: Vec<Value> = match &self.events {
+            Events::Stored(events) => events.iter().skip(start).take(size).cloned().collect(),
+            Events::Generated(events) => events.slice(start, size),
+        };
+        self.served += data.len() as u64;
+        data
+    }
+
+    /// The first event whose timestamp is at least `from_ms` (events are in timestamp order).
+    fn first_from(&self, from_ms: i64) -> usize {
+        match &self.events {
+            Events::Stored(events) => {
+                events.partition_point(|e| e["timestamp"].as_i64().is_some_and(|t| t < from_ms))
+            }
+            Events::Generated(events) => events.first_from(from_ms),
+        }
+    }
+
+    fn cursor_page(&mut self, request: &Incoming) -> Answer {
         let params = query(request);
         let size = number(&params, "limit", self.page_size);
         let start = params
@@ -380,20 +477,25 @@ impl State {
             .and_then(|c| c.strip_prefix('c'))
             .and_then(|c| c.parse().ok())
             .unwrap_or(0);
+        if let Events::Generated(events) = &self.events {
+            let (body, count) = events.cursor_page(start, size);
+            self.served += count as u64;
+            return Answer::json_bytes(StatusCode::OK, body);
+        }
         let data = self.slice(start, size);
         let end = start + data.len();
-        let next = (end < self.events.len()).then(|| format!("c{end}"));
+        let next = (end < self.event_count()).then(|| format!("c{end}"));
         Answer::json(StatusCode::OK, &json!({"data": data, "next": next}))
     }
 
-    fn linked_page(&self, request: &Incoming) -> Answer {
+    fn linked_page(&mut self, request: &Incoming) -> Answer {
         let params = query(request);
         let size = number(&params, "limit", self.page_size);
         let start = number(&params, "after", 0);
         let data = self.slice(start, size);
         let end = start + data.len();
         let mut answer = Answer::json(StatusCode::OK, &Value::Array(data));
-        if end < self.events.len() {
+        if end < self.event_count() {
             let host = header(request, "host").unwrap_or("127.0.0.1");
             answer.headers.push((
                 "link".into(),
@@ -405,14 +507,14 @@ impl State {
         answer
     }
 
-    fn offset_page(&self, request: &Incoming) -> Answer {
+    fn offset_page(&mut self, request: &Incoming) -> Answer {
         let params = query(request);
         let size = number(&params, "limit", self.page_size);
         let start = number(&params, "offset", 0);
         Answer::json(StatusCode::OK, &json!({"items": self.slice(start, size)}))
     }
 
-    fn numbered_page(&self, request: &Incoming) -> Answer {
+    fn numbered_page(&mut self, request: &Incoming) -> Answer {
         let params = query(request);
         let size = number(&params, "per_page", self.page_size);
         let page = number(&params, "page", 1).max(1);

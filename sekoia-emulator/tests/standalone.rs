@@ -76,14 +76,14 @@ fn it_listens_on_the_port_asked_for_and_answers_its_commands() {
     assert_eq!(
         emulator.command("wait 2 10"),
         format!(
-            "reached=true events=2 batches=1 requests=1 batch_bytes={} trigger_events=0 trigger_span_ms=0.000",
+            "reached=true events=2 batches=1 requests=1 batch_bytes={} trigger_events=0 trigger_span_ms=0.000 vendor_requests=0 vendor_events=0 pull_span_ms=0.000",
             body.to_string().len()
         )
     );
     assert_eq!(emulator.command("clear"), "cleared");
     assert_eq!(
         emulator.command("stats"),
-        "events=0 batches=0 requests=0 batch_bytes=0 trigger_events=0 trigger_span_ms=0.000"
+        "events=0 batches=0 requests=0 batch_bytes=0 trigger_events=0 trigger_span_ms=0.000 vendor_requests=0 vendor_events=0 pull_span_ms=0.000"
     );
     assert!(
         emulator
@@ -171,6 +171,21 @@ fn the_vendor_api_is_filled_and_guarded_from_the_command_line() {
     let page = events("k");
     assert_eq!(page.json()["data"].as_array().unwrap().len(), 3);
     assert_eq!(json!(page.json()["next"]), json!(null));
+    let stats = emulator.command("stats");
+    assert!(
+        stats.ends_with(" vendor_requests=3 vendor_events=3 pull_span_ms=0.000"),
+        "the token and two event requests, one refused: {stats}"
+    );
+    let body = common::batch_body("ik", &[json!({"n": 1})]);
+    assert_eq!(common::post_batch(addr, &body).status, 200);
+    let stats = emulator.command("stats");
+    let span: f64 = stats
+        .rsplit_once("pull_span_ms=")
+        .unwrap()
+        .1
+        .parse()
+        .unwrap();
+    assert!(span > 0.0, "from the token request to the batch: {stats}");
 }
 
 #[test]

@@ -10,9 +10,10 @@
 //! With `--ui` it also serves the web console at `<url>/ui` (said on standard error).
 //!
 //! The scripted third-party API is under `<url>/vendor/` (see the crate's `VendorApi`):
-//! `--vendor-events` fills it with CyberArk-shaped audit events, `--vendor-credentials` sets
-//! the client credentials its token endpoint accepts, `--vendor-api-key` the `x-api-key` it
-//! requires.
+//! `--vendor-events` fills it with CyberArk-shaped audit events (made on the fly from their
+//! index, `VendorApi::generate_events`: memory stays flat for millions, for pull load tests),
+//! `--vendor-credentials` sets the client credentials its token endpoint accepts,
+//! `--vendor-api-key` the `x-api-key` it requires.
 //!
 //! It listens on `127.0.0.1:<ephemeral port>` (or `--port`) and prints its URL as the first line of standard
 //! output (and into `--url-file` when given). Give a module `url_callback = <url>/callback` and
@@ -21,7 +22,7 @@
 //! On SIGTERM or SIGINT it prints one line of counts and exits 0:
 //!
 //! ```text
-//! events=<accepted intake events> batches=<accepted /batch requests> requests=<all requests> batch_bytes=<bytes of accepted /batch bodies> trigger_events=<POST /callback requests> trigger_span_ms=<from the first to the last of them>
+//! events=<accepted intake events> batches=<accepted /batch requests> requests=<all requests> batch_bytes=<bytes of accepted /batch bodies> trigger_events=<POST /callback requests> trigger_span_ms=<from the first to the last of them> vendor_requests=<requests under /vendor/> vendor_events=<events the vendor API answered> pull_span_ms=<from the first vendor request to the last accepted /batch>
 //! ```
 //!
 //! Standard input takes one command a line, each answered with one line on standard output, so
@@ -61,12 +62,13 @@ Serves the fake Sekoia platform on 127.0.0.1:<ephemeral port> and prints its URL
 --max-batch-bytes N  largest /batch body accepted (default 10 MiB)
 --url-file PATH      also write the URL to PATH
 --ui                 serve the web console at <url>/ui: what the platform receives, live
---vendor-events N    the vendor API under <url>/vendor/ holds N audit events
+--vendor-events N    the vendor API under <url>/vendor/ holds N audit events (made on the fly)
 --vendor-credentials ID:SECRET  the client credentials of its token endpoint (client:secret)
 --vendor-api-key KEY its event endpoints require x-api-key: KEY
 stdin commands: stats | wait <events> <timeout s> | clear | requests |
                 script <METHOD> <path> <reply>... | unscript
-SIGTERM/SIGINT: prints `events=<n> batches=<n> requests=<n> batch_bytes=<n> trigger_events=<n> trigger_span_ms=<ms>` and exits 0";
+SIGTERM/SIGINT: prints `events=<n> batches=<n> requests=<n> batch_bytes=<n> trigger_events=<n> \
+trigger_span_ms=<ms> vendor_requests=<n> vendor_events=<n> pull_span_ms=<ms>` and exits 0";
 
 struct Options {
     builder: EmulatorBuilder,
@@ -128,7 +130,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, Stri
                 let count = raw.parse().map_err(|_| {
                     format!("--vendor-events takes a number of events, not {raw:?}")
                 })?;
-                builder = builder.vendor_events(count);
+                builder = builder.vendor_generated_events(count);
             }
             "--vendor-credentials" => {
                 let raw = value()?;
@@ -225,10 +227,27 @@ fn stats(emulator: &Emulator) -> String {
         (Some(first), Some(last)) => last.duration_since(first).as_secs_f64() * 1000.0,
         _ => 0.0,
     };
+    // a pull: from the first request to the vendor API to the last batch the intake accepted
+    let mut vendor = requests
+        .iter()
+        .filter(|r| r.path.starts_with(sekoia_emulator::VENDOR_PREFIX));
+    let first_pull = vendor.next().map(|r| r.received_at);
+    let vendor_requests = vendor.count() + usize::from(first_pull.is_some());
+    let last_batch = requests
+        .iter()
+        .rev()
+        .find(|r| r.is("POST", "/batch") && r.accepted())
+        .map(|r| r.received_at);
+    let pull_span = match (first_pull, last_batch) {
+        (Some(first), Some(last)) => last.saturating_duration_since(first).as_secs_f64() * 1000.0,
+        _ => 0.0,
+    };
     format!(
-        "events={} batches={count} requests={} batch_bytes={bytes} trigger_events={events} trigger_span_ms={span:.3}",
+        "events={} batches={count} requests={} batch_bytes={bytes} trigger_events={events} trigger_span_ms={span:.3} \
+vendor_requests={vendor_requests} vendor_events={} pull_span_ms={pull_span:.3}",
         emulator.intake_event_count(),
-        requests.len()
+        requests.len(),
+        emulator.vendor().events_served(),
     )
 }
 

@@ -106,17 +106,8 @@ impl State {
                 format!("unknown cursorRef {cursor:?}"),
             );
         };
-        let matching: Vec<&Value> = self
-            .events
-            .iter()
-            .filter(|e| e["timestamp"].as_i64().is_some_and(|t| t >= query.from_ms))
-            .collect();
-        let data: Vec<Value> = matching
-            .iter()
-            .skip(query.position)
-            .take(query.page_size)
-            .map(|e| (*e).clone())
-            .collect();
+        let first = self.first_from(query.from_ms);
+        let data = self.slice(first + query.position, query.page_size);
         let next = Uuid::new_v4().to_string();
         self.queries.remove(cursor);
         self.queries.insert(
