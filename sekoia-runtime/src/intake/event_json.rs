@@ -183,19 +183,27 @@ impl Writer<'_> {
         self.text(b":");
     }
 
-    /// Which raw JSON struct `name` is, if serde_json treats it so.
-    fn token(&self, name: &str) -> Option<Token> {
+    /// Which raw JSON struct `name` is, if serde_json treats it so. A private name of serde_json
+    /// that is not one of the two known is refused: a serde_json that renamed them would have its
+    /// raw JSON written as an object, silently wrong.
+    fn token(&self, name: &str) -> Result<Option<Token>, EventError> {
         let token = match name {
             NUMBER_TOKEN => Token::Number,
             RAW_VALUE_TOKEN => Token::RawValue,
-            _ => return None,
+            _ if name.starts_with(PRIVATE_PREFIX) => {
+                return Err(EventError(Cow::Owned(format!(
+                    "serde_json's private struct {name:?} is unknown to this sekoia-runtime, \
+                     written for the names of serde_json 1.0.154: update sekoia-runtime"
+                ))));
+            }
+            _ => return Ok(None),
         };
         let magic = self.magic.unwrap_or_else(Magic::of_serde_json);
         let on = match token {
             Token::Number => magic.number,
             Token::RawValue => magic.raw_value,
         };
-        on.then_some(token)
+        Ok(on.then_some(token))
     }
 }
 
@@ -226,8 +234,11 @@ impl<const TWICE: bool> fmt::Write for Escaper<'_, TWICE> {
 
 /// serde_json's private struct names: with its `arbitrary_precision` and `raw_value` features,
 /// a struct so named holds JSON text in a field of the same name, written as is.
+/// They are serde_json's private API: `serde_json_s_private_names_are_the_known_ones` fails
+/// when a serde_json upgrade changes them, and [`Writer::token`] refuses an unknown one.
 const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+const PRIVATE_PREFIX: &str = "$serde_json::private::";
 
 #[derive(Clone, Copy)]
 enum Token {
@@ -426,7 +437,7 @@ impl<'w, 'a> ser::Serializer for Top<'w, 'a> {
         name: &'static str,
         len: usize,
     ) -> Result<Struct<'w, 'a>, EventError> {
-        match self.0.token(name) {
+        match self.0.token(name)? {
             Some(token) => Ok(Struct::Fragment {
                 w: self.0,
                 token,
@@ -607,7 +618,7 @@ impl<'w, 'a> ser::Serializer for &'w mut Writer<'a> {
         name: &'static str,
         len: usize,
     ) -> Result<Struct<'w, 'a>, EventError> {
-        match self.token(name) {
+        match self.token(name)? {
             Some(token) => Ok(Struct::Fragment {
                 w: self,
                 token,
@@ -1641,6 +1652,31 @@ mod tests {
             check_any(&RawTwice(token, "1", "\"a\""));
             check_any(&[RawTwice(token, "\"a\"", "1")]);
         }
+    }
+
+    /// The guard of the private names: a real `RawValue` (the tests build serde_json with its
+    /// `raw_value` feature) is written as its text, which needs serde_json to use the name this
+    /// serializer knows.
+    #[test]
+    fn serde_json_s_private_names_are_the_known_ones() {
+        #[derive(Serialize)]
+        struct Event {
+            raw: Box<serde_json::value::RawValue>,
+        }
+        let raw = serde_json::value::RawValue::from_string("[1, \"x\"]".into()).unwrap();
+        assert!(
+            Magic::of_serde_json().raw_value,
+            "serde_json no longer names its RawValue {RAW_VALUE_TOKEN:?}"
+        );
+        let mut out = Vec::new();
+        write_event(&mut out, &Event { raw }).unwrap();
+        assert_eq!(out, serde_json::to_vec(r#"{"raw":[1, "x"]}"#).unwrap());
+        let renamed = Raw("$serde_json::private::Renamed", "x", "1");
+        let error = write_event(&mut Vec::new(), &renamed).unwrap_err();
+        assert!(
+            error.to_string().contains("update sekoia-runtime"),
+            "{error}"
+        );
     }
 
     #[test]
