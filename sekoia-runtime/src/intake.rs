@@ -19,9 +19,6 @@ use crate::platform::IntakeApi;
 use crate::platform::retry::{Policy, Verdict, retry};
 
 mod batch;
-// a candidate for the event serializer, measured against `event_json` (see its docs)
-#[cfg(test)]
-mod doubled;
 mod escape;
 mod event_ids;
 mod event_json;
