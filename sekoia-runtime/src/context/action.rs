@@ -148,7 +148,7 @@ impl<A: Action> ActionContext<A> {
 
     /// An HTTP client for third-party APIs (10 s to connect, 60 s a request).
     pub fn http(&self) -> &reqwest::Client {
-        &self.session.http
+        self.session.http()
     }
 
     /// A client for a third-party API, with retries, rate limits, authentication and

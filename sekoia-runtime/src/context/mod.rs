@@ -59,7 +59,7 @@ macro_rules! long_running_helpers {
         /// connect, 60 s a request). [`http_client`](Self::http_client) adds retries, rate
         /// limits, authentication and pagination.
         pub fn http(&self) -> &$crate::reqwest::Client {
-            &self.session.http
+            self.session.http()
         }
 
         /// A client for a third-party API, with retries, rate limits, authentication and

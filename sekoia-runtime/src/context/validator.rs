@@ -13,7 +13,7 @@ pub struct ValidatorContext {
 impl ValidatorContext {
     /// An HTTP client for the third-party API being checked.
     pub fn http(&self) -> &reqwest::Client {
-        &self.session.http
+        self.session.http()
     }
 
     /// Logs a message (standard error in the module binary).

@@ -52,7 +52,7 @@ impl AssetApi {
             value.set_sensitive(true);
             headers.insert(reqwest::header::AUTHORIZATION, value);
         }
-        let http = reqwest::Client::builder()
+        let http = super::sekoia_client()
             .user_agent(format!("sekoiaio-asset-connector-{uuid}"))
             .default_headers(headers)
             .timeout(Duration::from_secs(30))

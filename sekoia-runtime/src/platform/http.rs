@@ -50,7 +50,7 @@ pub(crate) struct HttpPlatform {
 impl HttpPlatform {
     pub(crate) fn new(endpoints: Endpoints, retry_unit: Duration) -> HttpPlatform {
         let user_agent = format!("sekoia-rs/{}", env!("CARGO_PKG_VERSION"));
-        let http = reqwest::Client::builder()
+        let http = super::sekoia_client()
             .timeout(REQUEST_TIMEOUT)
             .user_agent(&user_agent)
             .build()
@@ -232,7 +232,7 @@ impl HttpIntake {
                 .map_err(|_| {
                     "configuration value `connector_configuration` at `intake_key` must be printable text (it goes into the User-Agent header)".to_owned()
                 })?;
-        let http = reqwest::Client::builder()
+        let http = super::sekoia_client()
             .user_agent(user_agent)
             .timeout(REQUEST_TIMEOUT)
             .build()

@@ -150,6 +150,16 @@ impl PlatformError {
 }
 
 /// An error and its causes on one line.
+/// The HTTP client of Sekoia's own endpoints (callback, logs, secrets, intake, assets).
+///
+/// It trusts the built-in Mozilla roots (webpki-roots, what the Python SDK's `certifi` holds),
+/// which sign Sekoia's certificates, and not the system's store: reading and decoding the
+/// system's PEM bundle (turned on for every client by the S3 backend's dependency) cost some
+/// 40 million instructions at each connector start, the start-up's largest share.
+pub(crate) fn sekoia_client() -> reqwest::ClientBuilder {
+    reqwest::Client::builder().tls_built_in_native_certs(false)
+}
+
 pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();

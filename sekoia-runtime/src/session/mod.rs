@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::pin::Pin;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use serde_json::{Map, Value};
@@ -80,7 +80,9 @@ pub(crate) struct Session {
     pub(crate) liveness: Liveness,
     pub(crate) metrics: Metrics,
     pub(crate) data_dir: PathBuf,
-    pub(crate) http: reqwest::Client,
+    /// The client of `ctx.http()`, made on first use (a component that never calls a third-party
+    /// API does not pay for its TLS roots at start-up).
+    http: OnceLock<reqwest::Client>,
     /// `User-Agent` of the third-party clients.
     pub(crate) user_agent: String,
     /// The platform's UUIDs of this run.
@@ -112,7 +114,7 @@ impl Session {
         ));
         let dispatch = tracing_layer::dispatch(Arc::clone(&logs), parts.log_filter.as_deref());
         Arc::new(Session {
-            http: third_party_client(&parts.user_agent),
+            http: OnceLock::new(),
             user_agent: parts.user_agent,
             identifiers: parts.identifiers,
             liveness: Liveness::new(parts.clock),
@@ -234,6 +236,14 @@ pub(crate) fn json_kind(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+impl Session {
+    /// The plain HTTP client offered to user code.
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        self.http
+            .get_or_init(|| third_party_client(&self.user_agent))
     }
 }
 
