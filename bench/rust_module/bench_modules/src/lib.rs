@@ -7,11 +7,13 @@ mod burst;
 mod flood;
 mod idle;
 mod noop;
+mod pull;
 
 pub use burst::{Burst, BurstConfiguration};
 pub use flood::{Flood, FloodConfiguration};
 pub use idle::{Idle, IdleConfiguration, Tick};
 pub use noop::{Noop, Value};
+pub use pull::{Pull, PullConfiguration};
 
 /// The same work in Python and Rust, for the benchmark suite
 #[module(name = "Bench", slug = "bench", uuid = "5b0f4a52-8e0c-4d1e-9a43-6c2f0b7e9d11", categories = ["Generic"])]
