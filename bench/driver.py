@@ -45,6 +45,7 @@ TOUCHED = RUST_MODULE / "bench_modules" / "src" / "noop.rs"
 GOALS = {
     "cold_wall": 50.0,
     "push_cpu": 20.0,
+    "pull_cpu": 20.0,
     "rss": 10.0,
     "ceiling_pct": 80.0,
     # Rust's regeneration at most Python's time: a ratio Python / Rust of at least 1
@@ -52,6 +53,11 @@ GOALS = {
 }
 # the push's own CPU budget, seconds per million events
 PUSH_CPU_MAX_S = 0.25
+
+# The pull scenario: the emulator's vendor API holds the events (made on the fly from their
+# index), behind OAuth2 client credentials; both connectors ask for pages of this size.
+PULL_PAGE_SIZE = 1000
+VENDOR_CLIENT = ("bench", "vendor-s3cr3t")
 
 
 # --------------------------------------------------------------------------------------------
@@ -171,9 +177,10 @@ def proc_status_kb(pid: int, key: str) -> int:
 class EmulatorProcess:
     """The standalone sekoia-emulator, driven through its stdin commands."""
 
-    def __init__(self):
+    def __init__(self, vendor_events: int = 0):
         self.proc = subprocess.Popen(
-            [str(RELEASE / "sekoia-emulator"), "--keep-events", "false", "--secrets", json.dumps(SECRETS)],
+            [str(RELEASE / "sekoia-emulator"), "--keep-events", "false", "--secrets", json.dumps(SECRETS),
+             "--vendor-events", str(vendor_events), "--vendor-credentials", ":".join(VENDOR_CLIENT)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -323,6 +330,78 @@ def push(emulator: EmulatorProcess, scratch: Path, runs: dict[str, int], events:
         series: dict[str, Series] = {}
         for _ in range(runs[side]):
             for key, value in push_once(emulator, scratch, side, events).items():
+                series.setdefault(key, Series()).add(value)
+        result[side] = series
+    return result
+
+
+PULLED = re.compile(r"pulled (\d+) events in ([0-9.]+) s")
+
+
+def pull_once(emulator: EmulatorProcess, scratch: Path, side: str, events: int) -> dict:
+    """The Pull connector: a token, then pages of the emulator's vendor API until its last one,
+    each page mapped, pushed and checkpointed. Timed by the emulator, from the first vendor
+    request to the last batch accepted."""
+    emulator.clear()
+    # a fresh data directory: no checkpoint left by the run before
+    data = scratch / f"pull-{side}"
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir()
+    # the Python SDK's data directory is /symphony_data; its `sub_folder`, joined to it with
+    # pathlib, moves it to an absolute path (the Rust runtime reads SEKOIA_DATA_ROOT, and
+    # refuses a sub_folder that leaves it)
+    where = {"sub_folder": str(data)} if side == "python" else {"sekoia_data_root": str(data)}
+    argv, cwd = command(side, "Pull")
+    configuration = {
+        "intake_key": "bench", "intake_server": emulator.url, "base_url": f"{emulator.url}/vendor",
+        "client_id": VENDOR_CLIENT[0], "client_secret": VENDOR_CLIENT[1], "page_size": PULL_PAGE_SIZE,
+    }
+    env = module_env(emulator, scratch, connector_configuration=configuration,
+                     liveness_port=str(free_port()), metrics_port=str(free_port()), **where)
+    emulator_cpu = emulator.cpu()
+    child = Child(argv, env, cwd, f"pull-{side}")
+    deadline = time.perf_counter() + 600
+    while True:
+        stats = emulator.wait_events(events, 0.5)
+        if stats.get("reached") == "true" or child.launcher.poll() is not None or time.perf_counter() > deadline:
+            break
+    done = time.perf_counter() - child.started
+    emulator_cpu = emulator.cpu() - emulator_cpu
+    deadline = time.perf_counter() + 30
+    while not PULLED.search(child.output()) and time.perf_counter() < deadline:
+        time.sleep(0.01)
+    finished = child.stop()
+    match = PULLED.search(finished.stderr)
+    if (stats.get("reached") != "true" or int(stats["events"]) != events or int(stats["vendor_events"]) != events
+            or not match or int(match[1]) != events):
+        raise RuntimeError(f"{side} Pull did not pull and push {events} events once each ({stats}):\n"
+                           f"{finished.stderr[-3000:]}")
+    if events > PULL_PAGE_SIZE:  # the cursor of the last page (the API gives none after it)
+        expected = {"cursor": f"c{(events - 1) // PULL_PAGE_SIZE * PULL_PAGE_SIZE}"}
+        saved = json.loads((data / "context.json").read_text())
+        if saved != expected:
+            raise RuntimeError(f"{side} Pull checkpointed {saved}, not {expected}")
+    span = float(stats["pull_span_ms"]) / 1000
+    return {
+        "events_per_s": events / span,
+        "pull_span_s": span,
+        "logged_s": float(match[2]),
+        "e2e_s": done,
+        "cpu_per_m_s": finished.cpu * 1e6 / events,
+        "peak_rss_mb": finished.maxrss_kb / 1024,
+        "emulator_cpu_per_m_s": emulator_cpu * 1e6 / events,
+        "vendor_requests": int(stats["vendor_requests"]),
+        "batches": int(stats["batches"]),
+        "batch_bytes": int(stats["batch_bytes"]),
+    }
+
+
+def pull(emulator: EmulatorProcess, scratch: Path, runs: dict[str, int], events: int) -> dict:
+    result = {}
+    for side in SIDES:
+        series: dict[str, Series] = {}
+        for _ in range(runs[side]):
+            for key, value in pull_once(emulator, scratch, side, events).items():
                 series.setdefault(key, Series()).add(value)
         result[side] = series
     return result
@@ -564,7 +643,8 @@ def environment_lines(args, load_start, load_waited) -> list[str]:
         + (f" (after waiting for the 1-minute load to fall below {args.max_load}: {load_waited[0]:.2f})" if load_waited != load_start else ""),
         f"- Python {platform.python_version()}, {SDK_DIST} {sdk} (bench/.venv)",
         f"- {rustc}, release profile of the workspace; sekoia-rs at {commit}{' (with uncommitted changes)' if dirty else ''}",
-        f"- events: {args.events:,} of about {EVENT_SIZE} bytes; runs: {args.runs_summary}",
+        f"- events: {args.events:,} of about {EVENT_SIZE} bytes; pull: {args.pull_events:,} vendor events in pages of "
+        f"{PULL_PAGE_SIZE:,}; runs: {args.runs_summary}",
     ]
 
 
@@ -653,6 +733,25 @@ def report(args, results: dict, env_lines: list[str], plot_name: str | None) -> 
         row("", "trigger CPU user+sys per thousand events (ms), start-up included",
             fmt(b["python"]["cpu_per_k_ms"], 1), fmt(b["rust"]["cpu_per_k_ms"], 1), f"{r:.1f}x", "")
 
+    if "pull" in results:
+        u = results["pull"]
+        n_pull = f"{args.pull_events / 1e6:g}M"
+        r = ratio(u["rust"]["events_per_s"].median, u["python"]["events_per_s"].median)
+        row(f"pull connector, {n_pull} vendor events in pages of {PULL_PAGE_SIZE:,}",
+            "events/s (first vendor request to last event accepted)",
+            fmt(u["python"]["events_per_s"], 0), fmt(u["rust"]["events_per_s"], 0), f"Rust {r:.1f}x faster", "")
+        r = ratio(u["python"]["e2e_s"].median, u["rust"]["e2e_s"].median)
+        row("", "wall, process start to last event accepted (s)", fmt(u["python"]["e2e_s"]), fmt(u["rust"]["e2e_s"]),
+            f"{r:.1f}x", "")
+        r = ratio(u["python"]["cpu_per_m_s"].median, u["rust"]["cpu_per_m_s"].median)
+        row("", "connector CPU user+sys per million events (s), start-up included", fmt(u["python"]["cpu_per_m_s"]),
+            fmt(u["rust"]["cpu_per_m_s"], 3), f"{r:.1f}x", check("pull CPU per million events", r, GOALS["pull_cpu"]))
+        r = ratio(u["python"]["peak_rss_mb"].median, u["rust"]["peak_rss_mb"].median)
+        row("", "connector peak RSS (MB)", fmt(u["python"]["peak_rss_mb"], 0), fmt(u["rust"]["peak_rss_mb"], 1),
+            f"{r:.1f}x", check("pull RSS", r, GOALS["rss"]))
+        row("", "emulator CPU per million events (s)", fmt(u["python"]["emulator_cpu_per_m_s"]),
+            fmt(u["rust"]["emulator_cpu_per_m_s"]), "", "")
+
     g = gen
     py_gen = g["python"]["wall_s"]
     labels = {"dev check": "`cargo check`", "dev build": "`cargo build`",
@@ -691,6 +790,14 @@ def report(args, results: dict, env_lines: list[str], plot_name: str | None) -> 
         "- CPU times and peak RSS come from getrusage(2) on the module process alone (the `rusage` launcher): the client, without the "
         "emulator. Emulator CPU is read from /proc for the same window.",
     ]
+    if "pull" in results:
+        lines.append(
+            "- pull: events/s runs from the connector's first request to the vendor API (its token request) to the "
+            "last `/batch` the intake accepted, as the emulator saw them (`pull_span_ms`): the process start-up "
+            "(Python's imports) is outside it, and inside the wall and CPU rows. Each page is mapped, pushed, "
+            "then its cursor written to `context.json`: Rust's state file is flushed to the disk (fsync) at "
+            "each write, Python's `PersistentJSON` is not. Python's `push_data_to_intakes` is allowed more "
+            "than its default one call a second (see bench/README.md).")
     cores = os.cpu_count() or 1
     rust_total = p["rust"]["cpu_per_m_s"].median + p["rust"]["emulator_cpu_per_m_s"].median
     bound = cores / rust_total * 1e6
@@ -718,7 +825,8 @@ def plot(results: dict, path: Path) -> bool:
     except ImportError:
         return False
     cold, pushes, ceil, rest = results["cold"], results["push"], results["ceiling"], results["rest"]
-    fig, axes = plt.subplots(1, 4, figsize=(16, 4))
+    pulls = results.get("pull")
+    fig, axes = plt.subplots(1, 5 if pulls else 4, figsize=(20 if pulls else 16, 4))
     colors = {"python": "#3776ab", "rust": "#ce422b", "ceiling": "#888888"}
 
     def bars(ax, title, items, log=False):
@@ -739,13 +847,20 @@ def plot(results: dict, path: Path) -> bool:
     bars(axes[1], "push: events/s",
          [("Python", pushes["python"]["events_per_s"], "python"), ("Rust", pushes["rust"]["events_per_s"], "rust"),
           ("ceiling", ceil["main"]["events_per_s"], "ceiling")])
-    bars(axes[2], "push: CPU s per million events (log)",
-         [("Python", pushes["python"]["cpu_per_m_s"], "python"), ("Rust", pushes["rust"]["cpu_per_m_s"], "rust")], log=True)
-    bars(axes[3], "RSS (MB, log)",
-         [("Py action", cold["python"]["peak_rss_mb"], "python"), ("Rust action", cold["rust"]["peak_rss_mb"], "rust"),
-          ("Py push", pushes["python"]["peak_rss_mb"], "python"), ("Rust push", pushes["rust"]["peak_rss_mb"], "rust"),
-          ("Py idle", rest["python"]["rss_mb"], "python"), ("Rust idle", rest["rust"]["rss_mb"], "rust")], log=True)
+    cpu = [("Py push", pushes["python"]["cpu_per_m_s"], "python"), ("Rust push", pushes["rust"]["cpu_per_m_s"], "rust")]
+    rss = [("Py action", cold["python"]["peak_rss_mb"], "python"), ("Rust action", cold["rust"]["peak_rss_mb"], "rust"),
+           ("Py push", pushes["python"]["peak_rss_mb"], "python"), ("Rust push", pushes["rust"]["peak_rss_mb"], "rust"),
+           ("Py idle", rest["python"]["rss_mb"], "python"), ("Rust idle", rest["rust"]["rss_mb"], "rust")]
+    if pulls:
+        cpu += [("Py pull", pulls["python"]["cpu_per_m_s"], "python"), ("Rust pull", pulls["rust"]["cpu_per_m_s"], "rust")]
+        rss += [("Py pull", pulls["python"]["peak_rss_mb"], "python"), ("Rust pull", pulls["rust"]["peak_rss_mb"], "rust")]
+    bars(axes[2], "connector CPU s per million events (log)", cpu, log=True)
+    axes[2].tick_params(axis="x", labelrotation=45, labelsize=8)
+    bars(axes[3], "RSS (MB, log)", rss, log=True)
     axes[3].tick_params(axis="x", labelrotation=45, labelsize=8)
+    if pulls:
+        bars(axes[4], "pull: events/s",
+             [("Python", pulls["python"]["events_per_s"], "python"), ("Rust", pulls["rust"]["events_per_s"], "rust")])
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     return True
@@ -768,7 +883,9 @@ def main() -> int:
                         help="time only the incremental dev `cargo check` and `cargo build` (--quick does), not also `--release`")
     parser.add_argument("--out", type=Path, help="the report file (default bench/results/<date>.md)")
     parser.add_argument("--trigger-events", type=int, help="events of the trigger rate runs (default 5,000; --quick 1,000)")
-    parser.add_argument("--only", help="comma-separated scenarios: cold,push,ceiling,rest,trigger,manifests,footprint")
+    parser.add_argument("--pull-events", type=int,
+                        help="vendor events of each pull run (default 1,000,000; --quick 100,000)")
+    parser.add_argument("--only", help="comma-separated scenarios: cold,push,ceiling,rest,trigger,pull,manifests,footprint")
     parser.add_argument("--sides", default="python,rust", help="with --only: python, rust or both (default)")
     parser.add_argument("--rust-bin", type=Path, help="with --only: another build of the Rust module binary (A/B runs)")
     args = parser.parse_args()
@@ -779,16 +896,18 @@ def main() -> int:
     quick = args.quick
     args.events = args.events or (100_000 if quick else 1_000_000)
     args.trigger_events = args.trigger_events or (1_000 if quick else 5_000)
+    args.pull_events = args.pull_events or (100_000 if quick else 1_000_000)
     default_runs = {
         "cold_rust": 5 if quick else 20, "cold_python": 3 if quick else 10,
         "push_rust": 2 if quick else 5, "push_python": 2 if quick else 3,
         "ceiling": 2 if quick else 5, "rest": 1 if quick else 3, "manifests": 2 if quick else 3,
         "trigger": 1 if quick else 3,
+        "pull_rust": 2 if quick else 5, "pull_python": 2 if quick else 3,
     }
     runs = {k: (args.runs or v) for k, v in default_runs.items()}
     args.runs_summary = (f"cold start {runs['cold_python']} Python / {runs['cold_rust']} Rust, push {runs['push_python']} / "
                          f"{runs['push_rust']}, ceiling {runs['ceiling']}, idle trigger {runs['rest']}, trigger rate {runs['trigger']}, "
-                         f"manifests {runs['manifests']}")
+                         f"pull {runs['pull_python']} / {runs['pull_rust']}, manifests {runs['manifests']}")
     if quick:
         args.rest = min(args.rest, 3.0)
     only = set(args.only.split(",")) if args.only else None
@@ -805,7 +924,7 @@ def main() -> int:
     scratch = Path(tempfile.mkdtemp(prefix="bench-"))
     (scratch / "config").mkdir()
     (scratch / "data").mkdir()
-    emulator = EmulatorProcess()
+    emulator = EmulatorProcess(vendor_events=args.pull_events)
     try:
         def step(name: str, title: str, fn):
             if not wanted(name):
@@ -830,6 +949,8 @@ def main() -> int:
         step("rest", f"idle triggers at rest ({args.rest:g} s)", lambda: at_rest(emulator, scratch, runs["rest"], args.rest))
         step("trigger", f"trigger event rate ({args.trigger_events:,} events)",
              lambda: trigger_rate(emulator, scratch, runs["trigger"], args.trigger_events))
+        step("pull", f"pull connector, {args.pull_events:,} vendor events",
+             lambda: pull(emulator, scratch, {"rust": runs["pull_rust"], "python": runs["pull_python"]}, args.pull_events))
         step("manifests", "manifest generation",
              lambda: manifests(runs["manifests"], ["dev"] if quick or args.dev_manifests_only else ["dev", "release"]))
         step("footprint", "footprint", footprint)
