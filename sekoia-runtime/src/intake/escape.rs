@@ -20,10 +20,11 @@ pub(crate) fn escape_json_string(out: &mut Vec<u8>, raw: &[u8]) {
 /// escaping added: the output's length less the input's (once), or less the once-escaped text's
 /// (twice).
 ///
-/// Text is copied sixteen bytes at a time as it is tested: a block goes to the output whole,
-/// and is cut back to its first byte to escape if it has one. The bytes are read and written
-/// once, with no separate copy of each run between two escapes. The last bytes, fewer than
-/// sixteen, are found with [`next_escape`].
+/// Text is copied 32 bytes at a time as it is tested (four words): a block goes to the output
+/// whole, and is cut back to its first byte to escape if it has one. The bytes are read and
+/// written once, with no separate copy of each run between two escapes, and the output's
+/// capacity is checked once a block. The last bytes, fewer than 32, are found with
+/// [`next_escape`].
 pub(crate) fn escape<const TWICE: bool>(out: &mut Vec<u8>, text: &[u8]) -> usize {
     let escapes = if TWICE { &ESCAPED_TWICE } else { &ESCAPED_ONCE };
     out.reserve(text.len());
@@ -31,22 +32,26 @@ pub(crate) fn escape<const TWICE: bool>(out: &mut Vec<u8>, text: &[u8]) -> usize
     let mut i = 0;
     loop {
         let mut found = None;
-        while let Some(block) = text[i..].first_chunk::<16>() {
-            let word = u128::from_le_bytes(*block);
-            let mask = u128::from(escape_mask(word as u64))
-                | u128::from(escape_mask((word >> 64) as u64)) << 64;
+        while let Some(block) = text[i..].first_chunk::<32>() {
+            let (words, _) = block.as_chunks::<8>();
+            let mask: [u64; 4] = std::array::from_fn(|k| escape_mask(u64::from_le_bytes(words[k])));
             out.extend_from_slice(block);
-            if mask != 0 {
-                let first = (mask.trailing_zeros() / 8) as usize;
-                out.truncate(out.len() - 16 + first);
+            if mask != [0; 4] {
+                let (word, bits) = mask
+                    .iter()
+                    .enumerate()
+                    .find(|(_, m)| **m != 0)
+                    .expect("a word has a flag");
+                let first = word * 8 + (bits.trailing_zeros() / 8) as usize;
+                out.truncate(out.len() - 32 + first);
                 found = Some(i + first);
                 break;
             }
-            i += 16;
+            i += 32;
         }
         let at = match found {
             Some(at) => at,
-            // the last bytes, fewer than sixteen
+            // the last bytes, fewer than 32
             None => match next_escape(text, i) {
                 Some(at) => {
                     out.extend_from_slice(&text[i..at]);
@@ -206,7 +211,7 @@ mod tests {
             "\"", "\\", "\n", "\r", "\t", "\u{8}", "\u{c}", "\u{0}", "\u{1f}", "é", "\u{7f}",
         ];
         for special in specials {
-            for len in 0..40 {
+            for len in 0..72 {
                 for at in 0..=len {
                     let text = format!("{}{special}{}", "x".repeat(at), "y".repeat(len - at));
                     let mut out = Vec::new();
