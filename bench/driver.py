@@ -95,6 +95,7 @@ class Finished:
     cpu: float
     maxrss_kb: int
     stderr: str
+    sys: float = 0.0
 
 
 class Child:
@@ -153,6 +154,7 @@ class Child:
             cpu=float(usage["user_s"]) + float(usage["sys_s"]),
             maxrss_kb=int(usage["maxrss_kb"]),
             stderr=out,
+            sys=float(usage["sys_s"]),
         )
 
     def stop(self, timeout: float = 30) -> Finished:
@@ -317,6 +319,7 @@ def push_once(emulator: EmulatorProcess, scratch: Path, side: str, events: int) 
         "events_per_s": events / push_s,
         "mb_per_s": int(stats["batch_bytes"]) / push_s / 1e6,
         "cpu_per_m_s": finished.cpu * 1e6 / events,
+        "sys_per_m_s": finished.sys * 1e6 / events,
         "peak_rss_mb": finished.maxrss_kb / 1024,
         "emulator_cpu_per_m_s": emulator_cpu * 1e6 / events,
         "batches": int(stats["batches"]),
