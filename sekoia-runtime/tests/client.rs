@@ -371,3 +371,52 @@ async fn the_rate_limit_holds_at_the_server() {
         );
     }
 }
+
+#[tokio::test]
+async fn typed_pages_read_the_items_as_the_connector_s_type() {
+    #[derive(Debug, serde::Deserialize)]
+    struct AuditEvent {
+        uuid: String,
+        timestamp: i64,
+    }
+    let emulator = Emulator::start();
+    emulator.vendor().add_events(250);
+    let platform = TestPlatform::new();
+    let ctx = context(&platform);
+    let api = client(&ctx, &emulator, Retry::default());
+    let stored = emulator.vendor().events();
+
+    let cursor = Pagination::cursor_in_body("/next")
+        .into_query("cursor")
+        .items_at("/data");
+    let pages = api.get("events").pages_of::<AuditEvent>(cursor);
+    let mut pages = std::pin::pin!(pages);
+    let mut read = Vec::new();
+    while let Some(page) = pages.try_next().await.unwrap() {
+        // the cursor stays in the body; the items are moved out of it
+        assert_eq!(page.body["data"], serde_json::json!([]));
+        read.extend(page.items);
+    }
+    assert_eq!(read.len(), 250);
+    for (event, stored) in read.iter().zip(&stored) {
+        assert_eq!(event.uuid, stored["uuid"].as_str().unwrap());
+        assert_eq!(event.timestamp, stored["timestamp"].as_i64().unwrap());
+    }
+
+    // an item that is not an AuditEvent fails its page, saying what and where
+    #[derive(Debug, serde::Deserialize)]
+    struct Wrong {
+        #[serde(rename = "missing_field")]
+        _missing: String,
+    }
+    let cursor = Pagination::cursor_in_body("/next")
+        .into_query("cursor")
+        .items_at("/data");
+    let pages = api.get("events").pages_of::<Wrong>(cursor);
+    let mut pages = std::pin::pin!(pages);
+    let error = pages.try_next().await.unwrap_err().to_string();
+    assert!(
+        error.contains("missing field `missing_field`") && error.contains("/vendor/events"),
+        "{error}"
+    );
+}

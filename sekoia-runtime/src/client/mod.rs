@@ -46,7 +46,9 @@
 //! - **Authentication** ([`Auth`]): API key in a header or the query, bearer, basic, OAuth2
 //!   client credentials ([`OAuth2`]: token cached, refreshed before it expires, and once more
 //!   when the API answers 401).
-//! - **Pagination** ([`Pagination`]): [`Request::pages`] gives a stream of [`Page`]s.
+//! - **Pagination** ([`Pagination`]): [`Request::pages`] gives a stream of [`Page`]s,
+//!   [`Request::pages_of`] one whose items are read as the connector's type straight from the
+//!   reply.
 //! - **Secrets**: the values of the auth are scrubbed from the component's logs and from the
 //!   bodies quoted in errors; URLs in errors show the values of secret query parameters (the
 //!   auth's, and any named like `key`, `token`, `secret`, `password`, `signature`) as
@@ -59,6 +61,7 @@ use reqwest::{Method, Url};
 mod auth;
 mod builder;
 mod error;
+mod page_body;
 mod pages;
 mod rate_limit;
 mod redact;

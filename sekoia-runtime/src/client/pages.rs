@@ -4,23 +4,27 @@
 use futures_util::Stream;
 use reqwest::header::HeaderMap;
 use reqwest::{StatusCode, Url};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::Request;
 use super::error::HttpError;
+use super::page_body::split;
 
-/// One page of a paginated API.
+/// One page of a paginated API; its items are JSON values ([`Request::pages`]) or the type the
+/// connector reads them as ([`Request::pages_of`]).
 #[derive(Debug, Clone)]
-pub struct Page {
+pub struct Page<T = Value> {
     /// The status of the reply.
     pub status: StatusCode,
     /// Its headers.
     pub headers: HeaderMap,
-    /// Its JSON body.
+    /// Its JSON body, without the items: the array at the pagination's `items_at` (or the body
+    /// itself when it is the array) is moved to `items`, and an empty array is left in its place.
     pub body: Value,
     /// The items of the page: the array at the pagination's `items_at`, or the body when it is
-    /// an array.
-    pub items: Vec<Value>,
+    /// an array; read straight from the reply's bytes.
+    pub items: Vec<T>,
 }
 
 /// How the pages of an API follow each other; give it to [`Request::pages`].
@@ -173,17 +177,6 @@ impl Pagination {
         self
     }
 
-    fn items(&self, body: &Value) -> Vec<Value> {
-        let found = match &self.items_at {
-            Some(pointer) => body.pointer(pointer),
-            None => Some(body),
-        };
-        match found {
-            Some(Value::Array(items)) => items.clone(),
-            _ => Vec::new(),
-        }
-    }
-
     /// The first request.
     fn first(&self, request: Request) -> Request {
         match &self.kind {
@@ -211,7 +204,7 @@ impl Pagination {
     }
 
     /// The request after `page` (which `sent` asked for), or `None` when it was the last.
-    fn next(&self, sent: &Request, page: &Page, number: u64) -> Option<Request> {
+    fn next<T>(&self, sent: &Request, page: &Page<T>, number: u64) -> Option<Request> {
         match &self.kind {
             Kind::Cursor { from, into, .. } => {
                 if self.items_at.is_some() && page.items.is_empty() {
@@ -314,11 +307,11 @@ pub fn next_link(header: &str) -> Option<String> {
     })
 }
 
-/// The pages of `request` as a stream; see [`Request::pages`].
-pub(crate) fn pages(
+/// The pages of `request` as a stream; see [`Request::pages`] and [`Request::pages_of`].
+pub(crate) fn pages<T: DeserializeOwned + Send>(
     request: Request,
     pagination: Pagination,
-) -> impl Stream<Item = Result<Page, HttpError>> + Send {
+) -> impl Stream<Item = Result<Page<T>, HttpError>> + Send {
     let first = pagination.first(request);
     futures_util::stream::unfold(
         (Some(first), pagination, 1u64),
@@ -340,15 +333,16 @@ pub(crate) fn pages(
     )
 }
 
-async fn read_page(
+async fn read_page<T: DeserializeOwned>(
     request: &Request,
     response: reqwest::Response,
     pagination: &Pagination,
-) -> Result<Page, HttpError> {
+) -> Result<Page<T>, HttpError> {
     let status = response.status();
     let headers = response.headers().clone();
-    let body = request.read_json::<Value>(response).await?;
-    let items = pagination.items(&body);
+    let bytes = request.read_bytes(response).await?;
+    let (body, items) = split(&bytes, pagination.items_at.as_deref())
+        .map_err(|e| request.bad_reply(format!("{e}")))?;
     Ok(Page {
         status,
         headers,

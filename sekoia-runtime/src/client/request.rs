@@ -139,6 +139,37 @@ impl Request {
         pages::pages(self, pagination)
     }
 
+    /// [`pages`](Self::pages) with the items read as `T` straight from each reply's bytes, with
+    /// no `serde_json::Value` in between: the way to read many events. An item that is not a
+    /// `T` fails the page with serde's words and the position in the reply.
+    ///
+    /// ```no_run
+    /// # use sekoia_runtime::client::{HttpClient, HttpError, Pagination};
+    /// use futures_util::TryStreamExt;
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// struct Event {
+    ///     id: String,
+    /// }
+    ///
+    /// async fn ids(api: &HttpClient) -> Result<Vec<String>, HttpError> {
+    ///     let pagination = Pagination::cursor_in_body("/next").into_query("cursor").items_at("/data");
+    ///     let pages = api.get("events").pages_of::<Event>(pagination);
+    ///     let mut pages = std::pin::pin!(pages);
+    ///     let mut ids = Vec::new();
+    ///     while let Some(page) = pages.try_next().await? {
+    ///         ids.extend(page.items.into_iter().map(|event| event.id));
+    ///     }
+    ///     Ok(ids)
+    /// }
+    /// ```
+    pub fn pages_of<T: DeserializeOwned + Send>(
+        self,
+        pagination: Pagination,
+    ) -> impl futures_util::Stream<Item = Result<Page<T>, HttpError>> + Send {
+        pages::pages(self, pagination)
+    }
+
     /// Sends the request, retried as the client says; a reply of a 2xx status, else the
     /// error.
     pub async fn send(self) -> Result<reqwest::Response, HttpError> {
@@ -165,16 +196,25 @@ impl Request {
         &self,
         response: reqwest::Response,
     ) -> Result<T, HttpError> {
-        let failed = |reason: String| HttpError::Reply {
+        let bytes = self.read_bytes(response).await?;
+        serde_json::from_slice(&bytes).map_err(|e| self.bad_reply(e.to_string()))
+    }
+
+    /// The whole body of a reply.
+    pub(crate) async fn read_bytes(&self, response: reqwest::Response) -> Result<Bytes, HttpError> {
+        response
+            .bytes()
+            .await
+            .map_err(|e| self.bad_reply(error_chain(&e.without_url())))
+    }
+
+    /// The error of a reply that could not be read, or not as what was asked.
+    pub(crate) fn bad_reply(&self, reason: String) -> HttpError {
+        HttpError::Reply {
             method: self.method.clone(),
             url: self.shown_url(),
             reason,
-        };
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| failed(error_chain(&e.without_url())))?;
-        serde_json::from_slice(&bytes).map_err(|e| failed(e.to_string()))
+        }
     }
 
     pub(super) fn full_url(&self) -> Result<Url, HttpError> {

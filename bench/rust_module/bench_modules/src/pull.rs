@@ -12,7 +12,6 @@ use sekoia_runtime::chrono::{DateTime, SecondsFormat};
 use sekoia_runtime::client::{Auth, OAuth2, Pagination};
 use sekoia_runtime::prelude::*;
 use sekoia_runtime::state::CursorCheckpoint;
-use serde_json::Value;
 
 use crate::BenchModule;
 
@@ -128,12 +127,12 @@ impl Connector for Pull {
         let pages = api
             .get("events")
             .query(&[("limit", limit.as_str())])
-            .pages(pagination);
+            .pages_of::<AuditEvent>(pagination);
         let mut pages = std::pin::pin!(pages);
         let mut pulled = 0;
         while let Some(page) = pages.try_next().await? {
             let next = page.body["next"].as_str().map(str::to_owned);
-            let events: Vec<AuditEvent> = serde_json::from_value(Value::Array(page.items))?;
+            let events = page.items;
             ctx.deliver(
                 &mut state,
                 events.iter().map(AuditEvent::mapped),
