@@ -770,7 +770,7 @@ def report(args, results: dict, env_lines: list[str], plot_name: str | None) -> 
         r = ratio(py_gen.median, series.median)
         row("manifest regeneration" if variant == next(iter(g["rust"])) else "",
             f"wall (s): generate-files-from-code vs {labels.get(variant, variant)} after touching one component file",
-            fmt(py_gen), fmt(series), f"{r:.2f}x", check(f"manifests, {labels.get(variant, variant)}", r, GOALS["manifests"]))
+            fmt(py_gen), fmt(series), f"{r:.2f}x", check(f"manifest regeneration by {labels.get(variant, variant)}", r, GOALS["manifests"]))
 
     f = foot
     r = f["python_closure"] / f["rust_binary"]
