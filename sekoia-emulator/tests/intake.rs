@@ -67,18 +67,9 @@ fn event_ids_are_unique_across_batches() {
     assert_eq!(emulator.intake_event_count(), 200);
 }
 
-#[test]
-fn ill_formed_batches_get_400_with_a_message_and_are_not_counted() {
-    let emulator = Emulator::start();
-    let cases: [(&[u8], &str); 6] = [
-        (b"", "empty body"),
-        (b"{not json", "ill-formed"),
-        (br#"{"intake_key": "ik"}"#, "jsons"),
-        (br#"{"jsons": ["{}"]}"#, "intake_key"),
-        (br#"{"intake_key": "ik", "jsons": [{"id": 1}]}"#, "string"),
-        (br#"{"intake_key": "ik", "jsons": "{}"}"#, "array"),
-    ];
-    for (body, expected) in cases {
+/// Each body is answered 400 with an error that mentions its expected words.
+fn assert_refused(emulator: &Emulator, cases: &[(&[u8], &str)]) {
+    for &(body, expected) in cases {
         let answer = send(emulator.addr(), "POST", "/batch", &[], body).expect("answer");
         assert_eq!(answer.status, 400, "{}", String::from_utf8_lossy(body));
         let error = answer.json()["error"]
@@ -90,6 +81,20 @@ fn ill_formed_batches_get_400_with_a_message_and_are_not_counted() {
             "{error:?} should mention {expected:?}"
         );
     }
+}
+
+#[test]
+fn ill_formed_batches_get_400_with_a_message_and_are_not_counted() {
+    let emulator = Emulator::start();
+    let cases: [(&[u8], &str); 6] = [
+        (b"", "empty body"),
+        (b"{not json", "ill-formed"),
+        (br#"{"intake_key": "ik"}"#, "jsons"),
+        (br#"{"jsons": ["{}"]}"#, "intake_key"),
+        (br#"{"intake_key": "ik", "jsons": [{"id": 1}]}"#, "string"),
+        (br#"{"intake_key": "ik", "jsons": "{}"}"#, "array"),
+    ];
+    assert_refused(&emulator, &cases);
     assert_eq!(emulator.intake_event_count(), 0);
     assert!(emulator.intake_events().is_empty());
     let recorded = emulator.requests_to("/batch");
@@ -155,18 +160,7 @@ fn without_keeping_events_their_strings_are_still_checked() {
         ),
         (br#"{"intake_key": "ik", "jsons": ["unterminated]}"#, "EOF"),
     ];
-    for (body, expected) in cases {
-        let answer = send(emulator.addr(), "POST", "/batch", &[], body).expect("answer");
-        assert_eq!(answer.status, 400, "{}", String::from_utf8_lossy(body));
-        let error = answer.json()["error"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        assert!(
-            error.contains(expected),
-            "{error:?} should mention {expected:?}"
-        );
-    }
+    assert_refused(&emulator, &cases);
     let fine = send(
         emulator.addr(),
         "POST",
