@@ -327,15 +327,20 @@ def push_once(emulator: EmulatorProcess, scratch: Path, side: str, events: int) 
     }
 
 
-def push(emulator: EmulatorProcess, scratch: Path, runs: dict[str, int], events: int) -> dict:
+def per_side(once, runs: dict[str, int]) -> dict:
+    """`once(side)` run `runs[side]` times on each side, its figures gathered into series."""
     result = {}
     for side in SIDES:
         series: dict[str, Series] = {}
         for _ in range(runs[side]):
-            for key, value in push_once(emulator, scratch, side, events).items():
+            for key, value in once(side).items():
                 series.setdefault(key, Series()).add(value)
         result[side] = series
     return result
+
+
+def push(emulator: EmulatorProcess, scratch: Path, runs: dict[str, int], events: int) -> dict:
+    return per_side(lambda side: push_once(emulator, scratch, side, events), runs)
 
 
 PULLED = re.compile(r"pulled (\d+) events in ([0-9.]+) s")
@@ -400,14 +405,7 @@ def pull_once(emulator: EmulatorProcess, scratch: Path, side: str, events: int) 
 
 
 def pull(emulator: EmulatorProcess, scratch: Path, runs: dict[str, int], events: int) -> dict:
-    result = {}
-    for side in SIDES:
-        series: dict[str, Series] = {}
-        for _ in range(runs[side]):
-            for key, value in pull_once(emulator, scratch, side, events).items():
-                series.setdefault(key, Series()).add(value)
-        result[side] = series
-    return result
+    return per_side(lambda side: pull_once(emulator, scratch, side, events), runs)
 
 
 CEILING = re.compile(r"(\w+)=([0-9.]+)")
